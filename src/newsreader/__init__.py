@@ -1,0 +1,3 @@
+"""Newsreader: a fast, offline-first desktop news reader."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,30 @@
+"""Entry point: `newsreader` and `python -m newsreader`.
+
+With a subcommand it is the command line; without one it opens the desktop
+app.  Heavy modules (requests, feedparser, Qt) are imported only on the path
+that needs them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    multiprocessing.freeze_support()
+    args = list(sys.argv[1:] if argv is None else argv)
+    from newsreader.core.cli import build_parser
+    from newsreader.core.cli import main as cli_main
+
+    parsed, _ = build_parser().parse_known_args(args)
+    if parsed.command is None and not {"-h", "--help", "--version"} & set(args):
+        from newsreader.app import run_app
+
+        return run_app(args)
+    return cli_main(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

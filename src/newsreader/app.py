@@ -1,0 +1,100 @@
+"""Composition root of the desktop app: paths → store → window → sync.
+
+The first window is painted before anything heavy is imported: requests,
+feedparser and the sync machinery load on the next event-loop turn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from newsreader.core.paths import AppPaths
+from newsreader.core.settings import load_settings
+from newsreader.core.storage import Store
+from newsreader.qt.icons import icon
+from newsreader.ui.main_window import MainWindow
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="newsreader", add_help=False)
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--no-sync", action="store_true", help="do not sync at startup")
+    args, _unknown = parser.parse_known_args(list(argv))
+    return args
+
+
+def ui_font() -> QFont:
+    """One sans stack for UI and metadata, with CJK fallbacks."""
+    font = QGuiApplication.font()
+    families = [font.family(), "Noto Sans", "DejaVu Sans", "Noto Sans CJK SC",
+                "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", "Source Han Sans SC"]  # fmt: skip
+    font.setFamilies(families)
+    return font
+
+
+def build_window(
+    paths: AppPaths,
+    *,
+    start_sync: bool = True,
+    sync_options: dict[str, object] | None = None,
+) -> MainWindow:
+    """Create the window on `paths`; sync starts after the first paint."""
+    settings = load_settings(paths.settings_file)
+    store = Store(paths.database)
+    window = MainWindow(store, paths, settings)
+
+    def start_background() -> None:
+        from newsreader.qt.sync_bridge import SyncController
+
+        options: dict[str, object] = {
+            "per_host": settings.per_host_connections,
+            "max_workers": settings.max_connections,
+            "interval_min": settings.sync_interval_minutes,
+            "retention_days": settings.retention_days,
+        }
+        options.update(sync_options or {})
+        controller = SyncController(paths.database, options, window)
+        window.attach_sync(controller)
+        controller.schedule(settings.sync_interval_minutes)
+        if start_sync and settings.sync_on_startup:
+            controller.sync(force=False)
+
+    QTimer.singleShot(0, start_background)
+    return window
+
+
+def run_app(argv: Sequence[str]) -> int:
+    args = parse_args(argv)
+    QCoreApplication.setOrganizationName("Newsreader")
+    QCoreApplication.setApplicationName("Newsreader")
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    assert isinstance(app, QApplication)
+    app.setFont(ui_font())
+    app.setWindowIcon(icon("newsreader"))
+    app.setDesktopFileName("newsreader")
+    paths = AppPaths.resolve(args.data_dir)
+    window = build_window(paths, start_sync=not args.no_sync)
+    if QSystemTrayIcon.isSystemTrayAvailable():
+        tray = QSystemTrayIcon(icon("newsreader"), window)
+
+        def show_window(_reason: object) -> None:
+            window.showNormal()
+            window.raise_()
+            window.activateWindow()
+
+        tray.activated.connect(show_window)
+        tray.show()
+        window.set_tray(tray)
+    window.show()
+    code = app.exec()
+    window.store.close()
+    return int(code)

@@ -1,0 +1,652 @@
+"""The local SQLite cache.
+
+Threading and transactions:
+
+* WAL mode with ``synchronous=NORMAL``; ``foreign_keys`` on every connection.
+* Every thread opens its own `Store` (its own connection); connections are
+  never shared.  Readers never block the writer and always see the last
+  committed snapshot.
+* The sync service is the one writer of content.  Each feed is applied in one
+  short ``BEGIN IMMEDIATE`` transaction, so a crash or kill mid-sync leaves
+  every feed either fully old or fully new.
+* User state (read, starred) is written by whoever acts (the GUI thread, the
+  CLI) in its own short ``BEGIN IMMEDIATE`` transaction.  That is safe because
+  state lives in `article_state`, which a sync only ever inserts into (a new
+  article gets a fresh row) and never updates.
+
+Times are stored as UNIX seconds (UTC) and returned as aware datetimes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from newsreader.core.errors import StorageError, SubscriptionError
+from newsreader.core.model import (
+    Article,
+    Enclosure,
+    Feed,
+    FeedStatus,
+    Folder,
+    ParsedEntry,
+    ParsedFeed,
+)
+from newsreader.core.schema import MIGRATIONS, SCHEMA_VERSION
+
+BUSY_TIMEOUT_S = 10.0
+
+
+def to_ts(value: datetime | None) -> float | None:
+    return None if value is None else value.timestamp()
+
+
+def from_ts(value: float | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+def _now() -> float:
+    return time.time()
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleQuery:
+    """Which articles a view shows, newest first, one keyset page at a time.
+
+    `before` is the (sort_date, id) of the last row of the previous page.
+    """
+
+    feed_ids: tuple[int, ...] = ()
+    ids: tuple[int, ...] = ()  # restrict to these articles (e.g. a sync's new ones)
+    folder_id: int | None = None
+    unread: bool = False
+    starred: bool = False
+    search: str = ""
+    limit: int = 100
+    before: tuple[float, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyResult:
+    new_ids: tuple[int, ...]
+    updated_ids: tuple[int, ...]
+
+
+_ARTICLE_COLUMNS = """
+    a.id, a.feed_id, CASE WHEN f.user_title != '' THEN f.user_title ELSE f.title END,
+    a.title, a.link, a.author, a.published, a.updated, a.snippet,
+    s.read, s.starred, s.first_seen, a.sort_date
+"""
+
+_FEED_COLUMNS = """
+    f.id, f.url, f.title, f.user_title, f.site_url, f.folder_id,
+    ifnull(d.name, ''), f.etag, f.last_modified, f.status, f.error, f.http_status,
+    f.last_sync, f.last_success, f.next_check, f.error_count, f.interval_minutes,
+    f.encoding_override, f.body_hash
+"""
+
+
+class Store:
+    """One connection to the cache; use one `Store` per thread."""
+
+    def __init__(self, path: Path | str, *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StorageError(f"No cache at {self.path}")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self.conn.execute("PRAGMA journal_mode = WAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"Cannot open the cache {self.path}: {exc}") from exc
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions -------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A short write transaction: BEGIN IMMEDIATE … COMMIT (rollback on error)."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StorageError(f"The cache was written by a newer Newsreader (schema {version})")
+        if version == SCHEMA_VERSION:
+            return
+        with self.write() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            for number, statements in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in statements:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")
+
+    # -- folders ------------------------------------------------------------
+
+    def folders(self) -> list[Folder]:
+        rows = self.conn.execute(
+            "SELECT id, name, parent_id FROM folders ORDER BY position, name"
+        ).fetchall()
+        return [Folder(*row) for row in rows]
+
+    def folder_path(self, folder_id: int | None) -> tuple[str, ...]:
+        path: list[str] = []
+        while folder_id is not None:
+            row = self.conn.execute(
+                "SELECT name, parent_id FROM folders WHERE id = ?", (folder_id,)
+            ).fetchone()
+            if row is None:
+                break
+            path.insert(0, row[0])
+            folder_id = row[1]
+        return tuple(path)
+
+    def ensure_folder(self, path: Sequence[str]) -> int | None:
+        """The id of the folder at `path`, creating missing levels; None for ()."""
+        parent: int | None = None
+        for name in path:
+            name = name.strip()
+            if not name:
+                continue
+            row = self.conn.execute(
+                "SELECT id FROM folders WHERE ifnull(parent_id, 0) = ? AND name = ?",
+                (parent or 0, name),
+            ).fetchone()
+            if row is None:
+                cur = self.conn.execute(
+                    "INSERT INTO folders(name, parent_id) VALUES (?, ?)", (name, parent)
+                )
+                parent = cur.lastrowid
+            else:
+                parent = row[0]
+        return parent
+
+    def rename_folder(self, folder_id: int, name: str) -> None:
+        with self.write() as conn:
+            conn.execute("UPDATE folders SET name = ? WHERE id = ?", (name, folder_id))
+
+    def delete_folder(self, folder_id: int) -> None:
+        """Delete a folder; its feeds move to the top level."""
+        with self.write() as conn:
+            conn.execute("DELETE FROM folders WHERE id = ?", (folder_id,))
+
+    # -- feeds --------------------------------------------------------------
+
+    def add_feed(
+        self,
+        url: str,
+        *,
+        title: str = "",
+        site_url: str = "",
+        folder: Sequence[str] = (),
+    ) -> int:
+        """Subscribe to `url`; SubscriptionError if it is already subscribed."""
+        with self.write() as conn:
+            existing = conn.execute("SELECT id, title FROM feeds WHERE url = ?", (url,)).fetchone()
+            if existing is not None:
+                raise SubscriptionError(
+                    f"Already subscribed to {url} (feed {existing[0]}"
+                    + (f", “{existing[1]}”)" if existing[1] else ")")
+                )
+            folder_id = self.ensure_folder(folder)
+            cur = conn.execute(
+                "INSERT INTO feeds(url, title, site_url, folder_id, added) VALUES (?, ?, ?, ?, ?)",
+                (url, title, site_url, folder_id, _now()),
+            )
+            assert cur.lastrowid is not None
+            return cur.lastrowid
+
+    def feed_id_for_url(self, url: str) -> int | None:
+        row = self.conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+        return None if row is None else int(row[0])
+
+    @staticmethod
+    def _feed_from_row(row: Any, counts: bool) -> Feed:
+        return Feed(
+            id=row[0],
+            url=row[1],
+            title=row[3] or row[2],
+            site_url=row[4],
+            folder_id=row[5],
+            folder=row[6],
+            etag=row[7],
+            last_modified=row[8],
+            status=FeedStatus(row[9]),
+            error=row[10],
+            http_status=row[11],
+            last_sync=from_ts(row[12]),
+            last_success=from_ts(row[13]),
+            next_check=from_ts(row[14]),
+            error_count=row[15],
+            interval_minutes=row[16],
+            encoding_override=row[17],
+            body_hash=row[18],
+            unread=(row[19] or 0) if counts else 0,
+            total=(row[20] or 0) if counts else 0,
+        )
+
+    def feeds(self, ids: Iterable[int] | None = None, *, counts: bool = True) -> list[Feed]:
+        sql = f"SELECT {_FEED_COLUMNS}"
+        if counts:  # kept by triggers (schema migration 2)
+            sql += ", f.unread_count, f.total_count"
+        sql += " FROM feeds f LEFT JOIN folders d ON d.id = f.folder_id"
+        params: list[object] = []
+        if ids is not None:
+            id_list = list(ids)
+            sql += f" WHERE f.id IN ({','.join('?' * len(id_list))})"
+            params.extend(id_list)
+        sql += " ORDER BY f.position, lower(CASE WHEN f.user_title != '' THEN f.user_title ELSE f.title END), f.id"
+        return [self._feed_from_row(r, counts) for r in self.conn.execute(sql, params)]
+
+    def feed(self, feed_id: int) -> Feed | None:
+        found = self.feeds([feed_id])
+        return found[0] if found else None
+
+    def rename_feed(self, feed_id: int, title: str) -> None:
+        with self.write() as conn:
+            conn.execute("UPDATE feeds SET user_title = ? WHERE id = ?", (title, feed_id))
+
+    def move_feed(self, feed_id: int, folder: Sequence[str]) -> None:
+        with self.write() as conn:
+            folder_id = self.ensure_folder(folder)
+            conn.execute("UPDATE feeds SET folder_id = ? WHERE id = ?", (folder_id, feed_id))
+
+    def set_feed_options(
+        self,
+        feed_id: int,
+        *,
+        url: str | None = None,
+        interval_minutes: int | None = None,
+        encoding_override: str | None = None,
+    ) -> None:
+        with self.write() as conn:
+            if url is not None:
+                conn.execute(
+                    "UPDATE feeds SET url = ?, etag = '', last_modified = '', body_hash = '' WHERE id = ?",
+                    (url, feed_id),
+                )
+            if interval_minutes is not None:
+                conn.execute(
+                    "UPDATE feeds SET interval_minutes = ? WHERE id = ?",
+                    (interval_minutes, feed_id),
+                )
+            if encoding_override is not None:
+                # A new encoding must re-parse the same body: forget its hash.
+                conn.execute(
+                    "UPDATE feeds SET encoding_override = ?, body_hash = '', etag = '',"
+                    " last_modified = '' WHERE id = ?",
+                    (encoding_override, feed_id),
+                )
+
+    def delete_feed(self, feed_id: int) -> None:
+        with self.write() as conn:
+            conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+
+    # -- sync bookkeeping (the writer) -------------------------------------
+
+    def record_not_modified(
+        self,
+        feed_id: int,
+        *,
+        next_check: float,
+        etag: str = "",
+        last_modified: str = "",
+        new_url: str = "",
+        http_status: int = 304,
+    ) -> None:
+        """A 304 (or a 200 with the same body): nothing to parse, nothing to write."""
+        now = _now()
+        with self.write() as conn:
+            conn.execute(
+                """UPDATE feeds SET status = 'ok', error = '', http_status = ?,
+                       last_sync = ?, last_success = ?, next_check = ?, retry_after = NULL,
+                       error_count = 0,
+                       etag = CASE WHEN ? != '' THEN ? ELSE etag END,
+                       last_modified = CASE WHEN ? != '' THEN ? ELSE last_modified END
+                   WHERE id = ?""",
+                (http_status, now, now, next_check, etag, etag, last_modified,
+                 last_modified, feed_id),
+            )  # fmt: skip
+            if new_url:
+                self._move_url(conn, feed_id, new_url)
+
+    def record_error(
+        self,
+        feed_id: int,
+        message: str,
+        *,
+        http_status: int = 0,
+        next_check: float,
+        retry_after: float | None = None,
+        gone: bool = False,
+    ) -> None:
+        with self.write() as conn:
+            conn.execute(
+                """UPDATE feeds SET status = ?, error = ?, http_status = ?, last_sync = ?,
+                       next_check = ?, retry_after = ?, error_count = error_count + 1
+                   WHERE id = ?""",
+                ("gone" if gone else "error", message, http_status, _now(),
+                 next_check, retry_after, feed_id),
+            )  # fmt: skip
+
+    def _move_url(self, conn: sqlite3.Connection, feed_id: int, new_url: str) -> None:
+        """Follow a permanent redirect, unless another subscription has that URL."""
+        clash = conn.execute(
+            "SELECT id FROM feeds WHERE url = ? AND id != ?", (new_url, feed_id)
+        ).fetchone()
+        if clash is None:
+            conn.execute("UPDATE feeds SET url = ? WHERE id = ?", (new_url, feed_id))
+
+    def apply_parsed(
+        self,
+        feed_id: int,
+        parsed: ParsedFeed,
+        *,
+        body_hash: str,
+        next_check: float,
+        etag: str = "",
+        last_modified: str = "",
+        new_url: str = "",
+    ) -> ApplyResult:
+        """Store one feed's entries in one transaction: insert new, update changed.
+
+        User state is never touched for existing articles; tombstones
+        (purged articles) are never revived.
+        """
+        now = _now()
+        new_ids: list[int] = []
+        updated_ids: list[int] = []
+        with self.write() as conn:
+            known = {
+                key: (aid, chash, purged)
+                for key, aid, chash, purged in conn.execute(
+                    "SELECT key, id, content_hash, purged FROM articles WHERE feed_id = ?",
+                    (feed_id,),
+                )
+            }
+            seen: set[str] = set()
+            # Feeds list newest first; insert oldest first so ids follow age.
+            for entry in reversed(parsed.entries):
+                if entry.key in seen:
+                    continue
+                seen.add(entry.key)
+                old = known.get(entry.key)
+                if old is None:
+                    new_ids.append(self._insert_article(conn, feed_id, entry, now))
+                elif not old[2] and old[1] != entry.content_hash:
+                    self._update_article(conn, old[0], entry)
+                    updated_ids.append(old[0])
+            conn.execute(
+                """UPDATE feeds SET title = CASE WHEN ? != '' THEN ? ELSE title END,
+                       site_url = CASE WHEN ? != '' THEN ? ELSE site_url END,
+                       status = 'ok', error = '', warning = ?, http_status = 200,
+                       last_sync = ?, last_success = ?, next_check = ?, retry_after = NULL,
+                       error_count = 0, etag = ?, last_modified = ?, body_hash = ?
+                   WHERE id = ?""",
+                (parsed.title, parsed.title, parsed.link, parsed.link, parsed.warning,
+                 now, now, next_check, etag, last_modified, body_hash, feed_id),
+            )  # fmt: skip
+            if new_url:
+                self._move_url(conn, feed_id, new_url)
+        return ApplyResult(tuple(new_ids), tuple(updated_ids))
+
+    @staticmethod
+    def _entry_values(entry: ParsedEntry) -> tuple[object, ...]:
+        enclosures = (
+            json.dumps([[e.url, e.type, e.length] for e in entry.enclosures])
+            if entry.enclosures
+            else ""
+        )
+        return (
+            entry.title,
+            entry.link,
+            entry.author,
+            to_ts(entry.published),
+            to_ts(entry.updated),
+            entry.summary_html,
+            entry.content_html,
+            entry.snippet,
+            enclosures,
+            entry.content_hash,
+        )
+
+    def _insert_article(
+        self, conn: sqlite3.Connection, feed_id: int, entry: ParsedEntry, now: float
+    ) -> int:
+        sort_date = to_ts(entry.published) or to_ts(entry.updated) or now
+        # Never trust a feed's date from the future to pin an article on top.
+        sort_date = min(sort_date, now)
+        cur = conn.execute(
+            """INSERT INTO articles(feed_id, key, title, link, author, published, updated,
+                   summary_html, content_html, snippet, enclosures, content_hash, sort_date)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (feed_id, entry.key, *self._entry_values(entry), sort_date),
+        )
+        article_id = cur.lastrowid
+        assert article_id is not None
+        conn.execute(
+            "INSERT INTO article_state(article_id, first_seen) VALUES (?, ?)",
+            (article_id, now),
+        )
+        return article_id
+
+    def _update_article(
+        self, conn: sqlite3.Connection, article_id: int, entry: ParsedEntry
+    ) -> None:
+        conn.execute(
+            """UPDATE articles SET title = ?, link = ?, author = ?, published = ?,
+                   updated = ?, summary_html = ?, content_html = ?, snippet = ?,
+                   enclosures = ?, content_hash = ?
+               WHERE id = ?""",
+            (*self._entry_values(entry), article_id),
+        )
+
+    # -- articles -----------------------------------------------------------
+
+    def _article_filter(self, query: ArticleQuery) -> tuple[str, list[object]]:
+        where = ["a.purged = 0"]
+        params: list[object] = []
+        if query.feed_ids:
+            where.append(f"a.feed_id IN ({','.join('?' * len(query.feed_ids))})")
+            params.extend(query.feed_ids)
+        if query.ids:
+            where.append(f"a.id IN ({','.join('?' * len(query.ids))})")
+            params.extend(query.ids)
+        if query.folder_id is not None:
+            where.append(
+                """a.feed_id IN (SELECT id FROM feeds WHERE folder_id IN (
+                    WITH RECURSIVE sub(id) AS (
+                        SELECT ? UNION ALL
+                        SELECT folders.id FROM folders JOIN sub ON folders.parent_id = sub.id)
+                    SELECT id FROM sub))"""
+            )
+            params.append(query.folder_id)
+        if query.unread:
+            where.append("s.read = 0")
+        if query.starred:
+            where.append("s.starred = 1")
+        if query.search:
+            for word in query.search.split():
+                pattern = (
+                    "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                )
+                where.append(
+                    "(a.title LIKE ? ESCAPE '\\' OR a.content_html LIKE ? ESCAPE '\\'"
+                    " OR a.summary_html LIKE ? ESCAPE '\\')"
+                )
+                params.extend([pattern, pattern, pattern])
+        return " AND ".join(where), params
+
+    def articles(self, query: ArticleQuery = ArticleQuery()) -> list[Article]:
+        where, params = self._article_filter(query)
+        if query.before is not None:
+            where += " AND (a.sort_date, a.id) < (?, ?)"
+            params.extend(query.before)
+        sql = f"""SELECT {_ARTICLE_COLUMNS}
+                  FROM articles a JOIN article_state s ON s.article_id = a.id
+                  JOIN feeds f ON f.id = a.feed_id
+                  WHERE {where} ORDER BY a.sort_date DESC, a.id DESC LIMIT ?"""
+        params.append(query.limit)
+        return [self._article_from_row(r) for r in self.conn.execute(sql, params)]
+
+    def count_articles(self, query: ArticleQuery = ArticleQuery()) -> int:
+        where, params = self._article_filter(query)
+        sql = f"""SELECT count(*) FROM articles a JOIN article_state s ON s.article_id = a.id
+                  WHERE {where}"""
+        return int(self.conn.execute(sql, params).fetchone()[0])
+
+    @staticmethod
+    def _article_from_row(row: Sequence[object], extra: Sequence[object] = ()) -> Article:
+        (aid, feed_id, feed_title, title, link, author, published, updated, snippet,
+         read, starred, first_seen, sort_date) = row[:13]  # fmt: skip
+        content_html, summary_html, enclosures = (
+            (str(extra[0]), str(extra[1]), str(extra[2])) if extra else ("", "", "")
+        )
+        first = from_ts(first_seen)  # type: ignore[arg-type]
+        assert first is not None
+        return Article(
+            id=int(aid),  # type: ignore[call-overload]
+            feed_id=int(feed_id),  # type: ignore[call-overload]
+            feed_title=str(feed_title),
+            title=str(title),
+            link=str(link),
+            author=str(author),
+            published=from_ts(published),  # type: ignore[arg-type]
+            updated=from_ts(updated),  # type: ignore[arg-type]
+            snippet=str(snippet),
+            read=bool(read),
+            starred=bool(starred),
+            first_seen=first,
+            content_html=content_html,
+            summary_html=summary_html,
+            enclosures=tuple(Enclosure(*e) for e in json.loads(enclosures)) if enclosures else (),
+            sort_date=float(sort_date),  # type: ignore[arg-type]
+        )
+
+    def article(self, article_id: int) -> Article | None:
+        row = self.conn.execute(
+            f"""SELECT {_ARTICLE_COLUMNS}, a.content_html, a.summary_html, a.enclosures
+                FROM articles a JOIN article_state s ON s.article_id = a.id
+                JOIN feeds f ON f.id = a.feed_id
+                WHERE a.id = ? AND a.purged = 0""",
+            (article_id,),
+        ).fetchone()
+        return None if row is None else self._article_from_row(row[:13], row[13:])
+
+    def articles_by_id(self, ids: Sequence[int]) -> list[Article]:
+        """Headline rows for `ids` (no bodies), newest first."""
+        if not ids:
+            return []
+        sql = f"""SELECT {_ARTICLE_COLUMNS}
+                  FROM articles a JOIN article_state s ON s.article_id = a.id
+                  JOIN feeds f ON f.id = a.feed_id
+                  WHERE a.purged = 0 AND a.id IN ({",".join("?" * len(ids))})
+                  ORDER BY a.sort_date DESC, a.id DESC"""
+        return [self._article_from_row(r) for r in self.conn.execute(sql, list(ids))]
+
+    def sort_key(self, article_id: int) -> tuple[float, int] | None:
+        row = self.conn.execute(
+            "SELECT sort_date, id FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else (float(row[0]), int(row[1]))
+
+    # -- user state ---------------------------------------------------------
+
+    def set_read(self, ids: Iterable[int], read: bool = True) -> int:
+        id_list = list(ids)
+        if not id_list:
+            return 0
+        with self.write() as conn:
+            cur = conn.executemany(
+                "UPDATE article_state SET read = ?, read_at = ? WHERE article_id = ? AND read != ?",
+                [(int(read), _now() if read else None, i, int(read)) for i in id_list],
+            )
+            return cur.rowcount
+
+    def set_starred(self, ids: Iterable[int], starred: bool = True) -> int:
+        id_list = list(ids)
+        if not id_list:
+            return 0
+        with self.write() as conn:
+            cur = conn.executemany(
+                "UPDATE article_state SET starred = ? WHERE article_id = ? AND starred != ?",
+                [(int(starred), i, int(starred)) for i in id_list],
+            )
+            return cur.rowcount
+
+    def mark_all_read(self, query: ArticleQuery) -> list[int]:
+        """Mark every unread article the query matches read; returns their ids (for undo)."""
+        where, params = self._article_filter(query)
+        with self.write() as conn:
+            ids = [
+                int(r[0])
+                for r in conn.execute(
+                    f"""SELECT a.id FROM articles a JOIN article_state s
+                        ON s.article_id = a.id WHERE {where} AND s.read = 0""",
+                    params,
+                )
+            ]
+            conn.executemany(
+                "UPDATE article_state SET read = 1, read_at = ? WHERE article_id = ?",
+                [(_now(), i) for i in ids],
+            )
+        return ids
+
+    def unread_counts(self) -> dict[int, int]:
+        """Unread articles per feed, every feed included (kept by triggers)."""
+        rows = self.conn.execute("SELECT id, unread_count FROM feeds")
+        return {int(f): int(n) for f, n in rows}
+
+    def starred_count(self) -> int:
+        return int(
+            self.conn.execute("SELECT count(*) FROM article_state WHERE starred = 1").fetchone()[0]
+        )
+
+    # -- retention ----------------------------------------------------------
+
+    def purge_old(self, days: int, *, now: float | None = None) -> int:
+        """Turn read, unstarred articles older than `days` into tombstones.
+
+        The row keeps its identity (feed, key) and its state, so the entry
+        is recognised and never comes back as new while the feed still lists it.
+        """
+        if days <= 0:
+            return 0
+        cutoff = (now if now is not None else _now()) - days * 86400
+        with self.write() as conn:
+            cur = conn.execute(
+                """UPDATE articles SET purged = 1, title = '', link = '', author = '',
+                       summary_html = '', content_html = '', snippet = '', enclosures = ''
+                   WHERE purged = 0 AND sort_date < ? AND id IN (
+                       SELECT article_id FROM article_state WHERE read = 1 AND starred = 0)""",
+                (cutoff,),
+            )
+            return cur.rowcount
+
+    def integrity_ok(self) -> bool:
+        return bool(self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")

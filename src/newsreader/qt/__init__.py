@@ -1,0 +1,1 @@
+"""Qt layer: item models, actions, sync bridge (QtCore/QtGui only)."""

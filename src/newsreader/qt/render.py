@@ -1,0 +1,102 @@
+"""Turn an article from the cache into the HTML page the article view shows.
+
+Metadata (title, author, source) is escaped here; only the body, sanitized at
+ingest, goes in as HTML.  Images are never loaded from the network: an image
+that is not in the local cache is replaced by its alt text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QCoreApplication
+
+from newsreader.core.model import Article
+
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ATTR = re.compile(r'\b(src|alt)="([^"]*)"', re.IGNORECASE)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+# Qt's rich text understands a subset of CSS 2.1; line-height works as a percentage.
+STYLE = """
+body { font-size: %(px)dpx; }
+h1 { font-size: %(h1)dpx; font-weight: 600; margin: 0 0 6px 0; }
+.meta { color: #6b7280; font-size: %(small)dpx; margin: 0 0 4px 0; }
+.meta a { color: #6b7280; }
+.note { color: #6b7280; font-size: %(small)dpx; }
+.img-alt { color: #6b7280; font-style: italic; }
+p, li { line-height: %(lh)d%%; }
+blockquote { color: #4b5563; margin-left: 12px; }
+pre, code { font-family: monospace; font-size: %(small)dpx; }
+a { color: #1c64c8; text-decoration: none; }
+hr.sep { color: #e5e7eb; }
+"""
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Article", text)
+
+
+def is_mostly_cjk(text: str) -> bool:
+    sample = text[:400]
+    return len(_CJK.findall(sample)) * 3 > len(sample)
+
+
+def replace_images(body: str, cached: Callable[[str], bool]) -> str:
+    """Keep <img> whose source is cached; turn the others into their alt text."""
+
+    def swap(match: re.Match[str]) -> str:
+        attrs = {k.lower(): v for k, v in _ATTR.findall(match.group(0))}
+        if attrs.get("src") and cached(html.unescape(attrs["src"])):
+            return match.group(0)
+        alt = attrs.get("alt", "").strip()
+        return f'<span class="img-alt">[{alt or _tr("image")}]</span>' if alt else ""
+
+    return _IMG.sub(swap, body)
+
+
+def format_date(value: datetime) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def render_article(
+    article: Article,
+    *,
+    base_px: int = 16,
+    cached_image: Callable[[str], bool] = lambda url: False,
+) -> str:
+    body = article.content_html or article.summary_html
+    cjk = is_mostly_cjk(article.title + " " + article.snippet)
+    style = STYLE % {
+        "px": base_px,
+        "h1": round(base_px * 1.5),
+        "small": round(base_px * 0.85),
+        "lh": 175 if cjk else 150,
+    }
+    meta = [html.escape(article.feed_title)]
+    if article.author:
+        meta.append(html.escape(article.author))
+    meta.append(html.escape(format_date(article.date)))
+    link = ""
+    if article.link:
+        safe = html.escape(article.link, quote=True)
+        link = f'<p class="meta"><a href="{safe}">{html.escape(_shorten(article.link))}</a></p>'
+    if not body.strip():
+        body = f'<p class="note">{html.escape(_tr("This article has no text in the feed."))}</p>'
+    title = html.escape(article.title or _tr("(untitled)"))
+    return (
+        f"<html><head><style>{style}</style></head><body>"
+        f"<h1>{title}</h1>"
+        f'<p class="meta">{" · ".join(meta)}</p>{link}'
+        f'<hr class="sep"/>'
+        f"{replace_images(body, cached_image)}"
+        "</body></html>"
+    )
+
+
+def _shorten(url: str, limit: int = 80) -> str:
+    url = re.sub(r"^https?://(www\.)?", "", url)
+    return url if len(url) <= limit else url[: limit - 1] + "…"

@@ -1,0 +1,224 @@
+"""The subscriptions tree: special views, then folders and feeds.
+
+A `QStandardItemModel` kept in step with the cache: `refresh()` updates
+titles, unread counts and error marks in place (so the selection and the
+expanded folders stay put) and rebuilds only when feeds or folders were added,
+removed or moved.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+
+from newsreader.core.model import Feed, FeedStatus, Folder
+from newsreader.core.storage import ArticleQuery, Store
+from newsreader.qt.icons import icon
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class NodeKind(enum.StrEnum):
+    VIEW = "view"
+    FOLDER = "folder"
+    FEED = "feed"
+
+
+class SpecialView(enum.StrEnum):
+    HOT = "hot"
+    ALL = "all"
+    UNREAD = "unread"
+    STARRED = "starred"
+
+
+class NodeRole(enum.IntEnum):
+    KIND = Qt.ItemDataRole.UserRole + 20
+    KEY = enum.auto()  # SpecialView value, folder id or feed id
+    UNREAD = enum.auto()
+    ERROR = enum.auto()  # the feed's error message ("" when fine)
+    ICON_NAME = enum.auto()
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """What a row of the tree stands for; hashable, so selections can be restored."""
+
+    kind: NodeKind
+    key: str | int
+
+    def query(self, store: Store) -> ArticleQuery:
+        if self.kind is NodeKind.FEED:
+            return ArticleQuery(feed_ids=(int(self.key),))
+        if self.kind is NodeKind.FOLDER:
+            return ArticleQuery(folder_id=int(self.key))
+        if self.key == SpecialView.UNREAD:
+            return ArticleQuery(unread=True)
+        if self.key == SpecialView.STARRED:
+            return ArticleQuery(starred=True)
+        return ArticleQuery()
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Subscriptions", text)
+
+
+def view_title(view: SpecialView) -> str:
+    return {
+        SpecialView.HOT: _tr("Hot news"),
+        SpecialView.ALL: _tr("All articles"),
+        SpecialView.UNREAD: _tr("Unread"),
+        SpecialView.STARRED: _tr("Starred"),
+    }[view]
+
+
+_VIEW_ICONS = {
+    SpecialView.HOT: "hot",
+    SpecialView.ALL: "all",
+    SpecialView.UNREAD: "unread",
+    SpecialView.STARRED: "starred",
+}
+
+
+class SubscriptionsModel(QStandardItemModel):
+    """Emits `rebuilt` after a structural rebuild so views restore selection."""
+
+    rebuilt = Signal()
+
+    def __init__(self, store: Store, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._items: dict[Node, QStandardItem] = {}
+        self._signature: tuple[object, ...] = ()
+        self.refresh()
+
+    # -- lookups ------------------------------------------------------------
+
+    @staticmethod
+    def node(index: Index) -> Node | None:
+        if not index.isValid():
+            return None
+        kind = index.data(NodeRole.KIND)
+        key = index.data(NodeRole.KEY)
+        return None if kind is None else Node(NodeKind(kind), key)
+
+    def index_of(self, node: Node) -> QModelIndex:
+        item = self._items.get(node)
+        return item.index() if item is not None else QModelIndex()
+
+    def feeds(self) -> list[Feed]:
+        return self._store.feeds(counts=False)
+
+    # -- refresh ------------------------------------------------------------
+
+    def refresh(self) -> None:
+        folders = self._store.folders()
+        feeds = self._store.feeds()
+        signature = (
+            tuple((f.id, f.parent_id, f.name) for f in folders),
+            tuple((f.id, f.folder_id) for f in feeds),
+        )
+        if signature != self._signature:
+            self._rebuild(folders, feeds)
+            self._signature = signature
+            self._update(folders, feeds)
+            self.rebuilt.emit()
+        else:
+            self._update(folders, feeds)
+
+    def _item(self, node: Node, text: str, icon_name: str) -> QStandardItem:
+        item = QStandardItem(icon(icon_name), text)
+        item.setEditable(False)
+        item.setData(node.kind.value, NodeRole.KIND)
+        item.setData(node.key, NodeRole.KEY)
+        item.setData(0, NodeRole.UNREAD)
+        item.setData("", NodeRole.ERROR)
+        self._items[node] = item
+        return item
+
+    def _rebuild(self, folders: list[Folder], feeds: list[Feed]) -> None:
+        self.clear()
+        self._items = {}
+        root = self.invisibleRootItem()
+        for view in SpecialView:
+            root.appendRow(self._item(Node(NodeKind.VIEW, view.value), view_title(view),
+                                      _VIEW_ICONS[view]))  # fmt: skip
+        folder_items: dict[int, QStandardItem] = {}
+        pending = list(folders)
+        while pending:  # parents before children, whatever the order
+            progressed = False
+            for folder in list(pending):
+                if folder.parent_id is None or folder.parent_id in folder_items:
+                    parent = folder_items.get(folder.parent_id or -1, root)
+                    item = self._item(Node(NodeKind.FOLDER, folder.id), folder.name, "folder")
+                    parent.appendRow(item)
+                    folder_items[folder.id] = item
+                    pending.remove(folder)
+                    progressed = True
+            if not progressed:  # an orphan cycle: show them at the top level
+                for folder in pending:
+                    item = self._item(Node(NodeKind.FOLDER, folder.id), folder.name, "folder")
+                    root.appendRow(item)
+                    folder_items[folder.id] = item
+                break
+        for feed in feeds:
+            parent = folder_items.get(feed.folder_id or -1, root)
+            parent.appendRow(self._item(Node(NodeKind.FEED, feed.id), feed.title, "feed"))
+
+    def _set(self, item: QStandardItem, role: int, value: object) -> None:
+        if item.data(role) != value:
+            item.setData(value, role)
+
+    def _update(self, folders: list[Folder], feeds: list[Feed]) -> None:
+        folder_unread: dict[int, int] = {}
+        parents = {f.id: f.parent_id for f in folders}
+        for feed in feeds:
+            item = self._items.get(Node(NodeKind.FEED, feed.id))
+            if item is None:
+                continue
+            title = feed.title or feed.url
+            self._set(item, Qt.ItemDataRole.DisplayRole, title)
+            self._set(item, NodeRole.UNREAD, feed.unread)
+            failing = feed.status in (FeedStatus.ERROR, FeedStatus.GONE)
+            self._set(item, NodeRole.ERROR, feed.error if failing else "")
+            tooltip = f"{title}\n{feed.url}"
+            if failing:
+                tooltip += "\n⚠ " + feed.error
+            self._set(item, Qt.ItemDataRole.ToolTipRole, tooltip)
+            icon_name = "feed-error" if failing else "feed"
+            if item.data(NodeRole.ICON_NAME) != icon_name:
+                item.setIcon(icon(icon_name))
+                item.setData(icon_name, NodeRole.ICON_NAME)
+            folder_id = feed.folder_id
+            while folder_id is not None:
+                folder_unread[folder_id] = folder_unread.get(folder_id, 0) + feed.unread
+                folder_id = parents.get(folder_id)
+        for folder in folders:
+            item = self._items.get(Node(NodeKind.FOLDER, folder.id))
+            if item is not None:
+                self._set(item, Qt.ItemDataRole.DisplayRole, folder.name)
+                self._set(item, NodeRole.UNREAD, folder_unread.get(folder.id, 0))
+        total_unread = sum(f.unread for f in feeds)
+        starred = self._store.count_articles(ArticleQuery(starred=True))
+        for view, count in (
+            (SpecialView.HOT, total_unread),
+            (SpecialView.ALL, total_unread),
+            (SpecialView.UNREAD, total_unread),
+            (SpecialView.STARRED, starred),
+        ):
+            item = self._items.get(Node(NodeKind.VIEW, view.value))
+            if item is not None:
+                self._set(item, NodeRole.UNREAD, count)
+
+    def total_unread(self) -> int:
+        item = self._items.get(Node(NodeKind.VIEW, SpecialView.UNREAD.value))
+        return int(item.data(NodeRole.UNREAD)) if item is not None else 0

@@ -1,0 +1,1 @@
+"""Widgets: main window, panes and dialogs."""

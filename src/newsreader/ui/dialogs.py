@@ -1,0 +1,412 @@
+"""Dialogs: add feed, feed properties, feed health, shortcuts, preferences.
+
+Network work (feed discovery) runs on a worker thread; the dialog stays
+responsive and shows what it found.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QKeySequenceEdit,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from newsreader.core.settings import Settings
+from newsreader.core.storage import Store
+from newsreader.qt.actions import ActionRegistry, ShortcutConflict
+from newsreader.qt.i18n import ntr
+
+
+class _DiscoverSignals(QObject):
+    found = Signal(object)  # list[Candidate]
+    failed = Signal(str)
+
+
+class _DiscoverTask(QRunnable):
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.url = url
+        self.signals = _DiscoverSignals()
+
+    def run(self) -> None:
+        from newsreader.core.errors import NewsreaderError
+        from newsreader.core.fetch import Fetcher
+        from newsreader.core.subscriptions import discover
+
+        fetcher = Fetcher()
+        try:
+            self.signals.found.emit(discover(fetcher, self.url))
+        except NewsreaderError as exc:
+            self.signals.failed.emit(str(exc))
+        except Exception as exc:  # noqa: BLE001 - shown in the dialog, never a crash
+            self.signals.failed.emit(f"Unexpected error: {exc!r}")
+        finally:
+            fetcher.close()
+
+
+class AddFeedDialog(QDialog):
+    """URL (feed or site page) → discovery → pick a feed → folder → subscribe."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None, url: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Add feed"))
+        self.setMinimumWidth(520)
+        self.store = store
+        self.feed_id: int | None = None
+        self._candidates: list[Any] = []
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.url_edit = QLineEdit(url, self)
+        self.url_edit.setPlaceholderText("https://example.com/feed.xml  or  example.com")
+        self.url_edit.setAccessibleName(self.tr("Feed or website address"))
+        form.addRow(self.tr("Address:"), self.url_edit)
+        self.find_button = QPushButton(self.tr("Find feeds"), self)
+        self.find_button.clicked.connect(self.find_feeds)
+        form.addRow("", self.find_button)
+        self.results = QListWidget(self)
+        self.results.setAccessibleName(self.tr("Feeds found"))
+        form.addRow(self.tr("Feeds:"), self.results)
+        self.folder = QComboBox(self)
+        self.folder.setEditable(True)
+        self.folder.addItem("")
+        for folder in store.folders():
+            self.folder.addItem("/".join(store.folder_path(folder.id)))
+        form.addRow(self.tr("Folder:"), self.folder)
+        layout.addLayout(form)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+            self,
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Subscribe"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.buttons.accepted.connect(self.subscribe)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.url_edit.returnPressed.connect(self.find_feeds)
+
+    def find_feeds(self) -> None:
+        url = self.url_edit.text().strip()
+        if not url:
+            return
+        self.results.clear()
+        self.message.setText(self.tr("Looking for feeds…"))
+        self.find_button.setEnabled(False)
+        task = _DiscoverTask(url)
+        task.signals.found.connect(self._on_found)
+        task.signals.failed.connect(self._on_failed)
+        self._task = task  # keep the signals object alive
+        QThreadPool.globalInstance().start(task)
+
+    def _on_found(self, candidates: list[Any]) -> None:
+        self.find_button.setEnabled(True)
+        self._candidates = candidates
+        for candidate in candidates:
+            item = QListWidgetItem(f"{candidate.title}\n{candidate.url}")
+            item.setToolTip(ntr("Dialogs", "%n article(s)", len(candidate.parsed.entries)))
+            self.results.addItem(item)
+        self.results.setCurrentRow(0)
+        self.message.setText(ntr("Dialogs", "Found %n feed(s).", len(candidates)))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(candidates))
+
+    def _on_failed(self, message: str) -> None:
+        self.find_button.setEnabled(True)
+        self.message.setText(message)
+
+    def subscribe(self) -> None:
+        from newsreader.core.errors import NewsreaderError
+        from newsreader.core.subscriptions import subscribe
+
+        row = self.results.currentRow()
+        if not 0 <= row < len(self._candidates):
+            return
+        folder = tuple(p for p in self.folder.currentText().split("/") if p.strip())
+        try:
+            self.feed_id = subscribe(self.store, self._candidates[row], folder=folder)
+        except NewsreaderError as exc:
+            self.message.setText(str(exc))
+            return
+        self.accept()
+
+
+class FeedPropertiesDialog(QDialog):
+    ENCODINGS = ("", "utf-8", "gb18030", "gbk", "big5", "big5hkscs", "shift_jis",
+                 "euc-kr", "windows-1251", "windows-1252", "iso-8859-1")  # fmt: skip
+
+    def __init__(self, store: Store, feed_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.feed_id = feed_id
+        feed = store.feed(feed_id)
+        assert feed is not None
+        self.setWindowTitle(self.tr("Feed properties"))
+        self.setMinimumWidth(520)
+        form = QFormLayout(self)
+        self.url = QLineEdit(feed.url, self)
+        form.addRow(self.tr("Address:"), self.url)
+        self.interval = QSpinBox(self)
+        self.interval.setRange(0, 7 * 24 * 60)
+        self.interval.setSpecialValueText(self.tr("Default"))
+        self.interval.setSuffix(self.tr(" min"))
+        self.interval.setValue(feed.interval_minutes)
+        form.addRow(self.tr("Check every:"), self.interval)
+        self.encoding = QComboBox(self)
+        self.encoding.setEditable(True)
+        self.encoding.addItems(list(self.ENCODINGS))
+        self.encoding.setItemText(0, "")
+        self.encoding.setCurrentText(feed.encoding_override)
+        self.encoding.setToolTip(self.tr("Leave empty to detect the encoding automatically"))
+        form.addRow(self.tr("Encoding:"), self.encoding)
+        status = feed.status.value + (f" (HTTP {feed.http_status})" if feed.http_status else "")
+        form.addRow(self.tr("Last status:"), QLabel(status, self))
+        error = QLabel(feed.error or "—", self)
+        error.setWordWrap(True)
+        form.addRow(self.tr("Last error:"), error)
+        last = (
+            feed.last_success.astimezone().strftime("%Y-%m-%d %H:%M") if feed.last_success else "—"
+        )
+        form.addRow(self.tr("Last success:"), QLabel(last, self))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+            self,
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self._feed = feed
+
+    def save(self) -> None:
+        url = self.url.text().strip()
+        enc = self.encoding.currentText().strip()
+        self.store.set_feed_options(
+            self.feed_id,
+            url=url if url and url != self._feed.url else None,
+            interval_minutes=self.interval.value(),
+            encoding_override=enc if enc != self._feed.encoding_override else None,
+        )
+        self.accept()
+
+
+class FeedHealthDialog(QDialog):
+    """Every feed's status, last success, HTTP code, next check and error."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Feed health"))
+        self.resize(900, 420)
+        layout = QVBoxLayout(self)
+        feeds = store.feeds()
+        headers = [self.tr("Feed"), self.tr("Status"), self.tr("HTTP"),
+                   self.tr("Last success"), self.tr("Next check"), self.tr("Message")]  # fmt: skip
+        self.table = QTableWidget(len(feeds), len(headers), self)
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setAccessibleName(self.tr("Feed health"))
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        failing_first = sorted(feeds, key=lambda f: (f.status.value == "ok", f.title.lower()))
+
+        def when(value: Any) -> str:
+            return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "—"
+
+        for row, feed in enumerate(failing_first):
+            values = [feed.title or feed.url, feed.status.value, str(feed.http_status or ""),
+                      when(feed.last_success), when(feed.next_check), feed.error]  # fmt: skip
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if col == 5:
+                    item.setToolTip(value)
+                self.table.setItem(row, col, item)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+
+class ShortcutsDialog(QDialog):
+    """The cheat sheet, generated from the action registry."""
+
+    def __init__(self, registry: ActionRegistry, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Keyboard shortcuts"))
+        self.resize(520, 640)
+        layout = QVBoxLayout(self)
+        rows = registry.cheat_sheet()
+        table = QTableWidget(len(rows), 2, self)
+        table.setHorizontalHeaderLabels([self.tr("Keys"), self.tr("Action")])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, (keys, text) in enumerate(rows):
+            table.setItem(row, 0, QTableWidgetItem(keys))
+            table.setItem(row, 1, QTableWidgetItem(text.replace("&", "")))
+        table.horizontalHeader().setStretchLastSection(True)
+        table.resizeColumnToContents(0)
+        self.table = table
+        layout.addWidget(table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+
+class PreferencesDialog(QDialog):
+    """General settings and the shortcut editor (conflicts refused with a message)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        registry: ActionRegistry,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Preferences"))
+        self.resize(620, 560)
+        self.settings = settings
+        self.registry = registry
+        self._overrides = dict(settings.shortcuts)
+        tabs = QTabWidget(self)
+        general = QWidget(self)
+        form = QFormLayout(general)
+        self.sync_on_startup = QCheckBox(self.tr("Sync when the app starts"), general)
+        self.sync_on_startup.setChecked(settings.sync_on_startup)
+        form.addRow(self.sync_on_startup)
+        self.interval = QSpinBox(general)
+        self.interval.setRange(0, 24 * 60)
+        self.interval.setSpecialValueText(self.tr("Never"))
+        self.interval.setSuffix(self.tr(" min"))
+        self.interval.setValue(settings.sync_interval_minutes)
+        form.addRow(self.tr("Sync every:"), self.interval)
+        self.retention = QSpinBox(general)
+        self.retention.setRange(0, 3650)
+        self.retention.setSpecialValueText(self.tr("Keep forever"))
+        self.retention.setSuffix(self.tr(" days"))
+        self.retention.setValue(settings.retention_days)
+        form.addRow(self.tr("Keep read articles:"), self.retention)
+        self.mark_delay = QSpinBox(general)
+        self.mark_delay.setRange(0, 60_000)
+        self.mark_delay.setSingleStep(500)
+        self.mark_delay.setSpecialValueText(self.tr("Immediately"))
+        self.mark_delay.setSuffix(" ms")
+        self.mark_delay.setValue(settings.mark_read_delay_ms)
+        form.addRow(self.tr("Mark read after:"), self.mark_delay)
+        tabs.addTab(general, self.tr("General"))
+
+        keys_page = QWidget(self)
+        keys_layout = QVBoxLayout(keys_page)
+        self.keys_table = QTableWidget(0, 2, keys_page)
+        self.keys_table.setHorizontalHeaderLabels([self.tr("Action"), self.tr("Keys")])
+        self.keys_table.verticalHeader().hide()
+        self.keys_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.keys_table.horizontalHeader().setStretchLastSection(True)
+        self._ids: list[str] = []
+        for action_id in registry.all_ids():
+            if action_id == "entry.open_enter":
+                continue
+            row = self.keys_table.rowCount()
+            self.keys_table.insertRow(row)
+            self._ids.append(action_id)
+            text = registry[action_id].text().replace("&", "")
+            self.keys_table.setItem(row, 0, QTableWidgetItem(text))
+            self.keys_table.setItem(row, 1, QTableWidgetItem("; ".join(registry.keys(action_id))))
+        self.keys_table.resizeColumnToContents(0)
+        keys_layout.addWidget(self.keys_table)
+        self.key_edit = QKeySequenceEdit(keys_page)
+        self.key_edit.setAccessibleName(self.tr("New shortcut"))
+        self.key_message = QLabel(keys_page)
+        self.key_message.setWordWrap(True)
+        assign = QPushButton(self.tr("Assign"), keys_page)
+        assign.clicked.connect(self._assign)
+        reset = QPushButton(self.tr("Reset to default"), keys_page)
+        reset.clicked.connect(self._reset)
+        form2 = QFormLayout()
+        form2.addRow(self.tr("New keys:"), self.key_edit)
+        form2.addRow(assign)
+        form2.addRow(reset)
+        keys_layout.addLayout(form2)
+        keys_layout.addWidget(self.key_message)
+        tabs.addTab(keys_page, self.tr("Shortcuts"))
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+            self,
+        )
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def set_binding(self, action_id: str, keys: str) -> str:
+        """Try a binding; returns "" when it took, else the conflict message."""
+        trial = dict(self._overrides)
+        trial[action_id] = keys
+        try:
+            self.registry.apply_bindings(trial)
+        except ShortcutConflict as exc:
+            self.registry.apply_bindings(self._overrides)
+            return str(exc)
+        self._overrides = trial
+        row = self._ids.index(action_id)
+        self.keys_table.setItem(row, 1, QTableWidgetItem("; ".join(self.registry.keys(action_id))))
+        return ""
+
+    def _assign(self) -> None:
+        row = self.keys_table.currentRow()
+        seq = self.key_edit.keySequence()
+        if row < 0 or seq.isEmpty():
+            return
+        keys = seq.toString(QKeySequence.SequenceFormat.PortableText)
+        message = self.set_binding(self._ids[row], keys)
+        self.key_message.setText(message or self.tr("Saved."))
+
+    def _reset(self) -> None:
+        row = self.keys_table.currentRow()
+        if row < 0:
+            return
+        action_id = self._ids[row]
+        trial = {k: v for k, v in self._overrides.items() if k != action_id}
+        try:
+            self.registry.apply_bindings(trial)
+        except ShortcutConflict as exc:
+            self.key_message.setText(str(exc))
+            self.registry.apply_bindings(self._overrides)
+            return
+        self._overrides = trial
+        self.keys_table.setItem(row, 1, QTableWidgetItem("; ".join(self.registry.keys(action_id))))
+
+    def _save(self) -> None:
+        self.settings = self.settings.with_changes(
+            sync_on_startup=self.sync_on_startup.isChecked(),
+            sync_interval_minutes=self.interval.value(),
+            retention_days=self.retention.value(),
+            mark_read_delay_ms=self.mark_delay.value(),
+            shortcuts=dict(self._overrides),
+        )
+        self.accept()
+
+    def reject(self) -> None:
+        self.registry.apply_bindings(self.settings.shortcuts)
+        super().reject()

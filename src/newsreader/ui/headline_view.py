@@ -1,0 +1,177 @@
+"""The hot-news headline pane: a list of two-line rows.
+
+Row: unread dot, title (bold while unread, elided), star; then
+"source · age — snippet" in a muted colour.  Rows have one fixed height, so
+the view lays out 100,000 rows without measuring them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFocusEvent, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from newsreader.qt.headlines import HeadlineRole
+from newsreader.qt.icons import icon
+from newsreader.qt.timefmt import relative_age, ui_is_chinese
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class HeadlineDelegate(QStyledItemDelegate):
+    PAD = 8
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.chinese = ui_is_chinese()
+        self._star = icon("starred")
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
+        base = QFont(option.font)
+        bold = QFont(base)
+        bold.setWeight(QFont.Weight.DemiBold)
+        small = QFont(base)
+        small.setPointSizeF(max(7.0, base.pointSizeF() * 0.88))
+        return base, bold, small
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        _, bold, small = self._fonts(option)
+        height = QFontMetrics(bold).height() + QFontMetrics(small).height() + 3 * self.PAD // 2 + 4
+        return QSize(200, height)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        article = index.data(HeadlineRole.ARTICLE)
+        if article is None:
+            return
+        painter.save()
+        style = QApplication.style()
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        text_color = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        muted = QColor(text_color)
+        muted.setAlphaF(0.62)
+        base, bold, small = self._fonts(option)
+        rect = option.rect.adjusted(self.PAD, self.PAD // 2 + 2, -self.PAD, -self.PAD // 2)
+        dot_w = 14
+        # unread dot
+        if not article.read:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor("#ffffff") if selected else QColor("#1c7ed6"))
+            line_h = QFontMetrics(bold).height()
+            painter.drawEllipse(rect.left() + 1, rect.top() + line_h // 2 - 4, 8, 8)
+        star_w = 18 if article.starred else 0
+        title_font = bold if not article.read else base
+        painter.setFont(title_font)
+        painter.setPen(text_color)
+        fm = QFontMetrics(title_font)
+        title_rect = QRect(
+            rect.left() + dot_w, rect.top(), rect.width() - dot_w - star_w, fm.height()
+        )
+        painter.drawText(
+            title_rect,
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            fm.elidedText(article.title or "—", Qt.TextElideMode.ElideRight, title_rect.width()),
+        )
+        if article.starred:
+            self._star.paint(painter, QRect(rect.right() - 16, rect.top() + 1, 16, 16))
+        # second line: source · age — snippet
+        painter.setFont(small)
+        sfm = QFontMetrics(small)
+        line2 = QRect(
+            rect.left() + dot_w,
+            title_rect.bottom() + 3,
+            rect.width() - dot_w,
+            sfm.height(),
+        )
+        age = relative_age(article.date, datetime.now(UTC), chinese=self.chinese)
+        source = f"{article.feed_title} · {age}"
+        source_w = min(sfm.horizontalAdvance(source), line2.width() // 2)
+        painter.setPen(muted)
+        source_rect = QRect(line2.left(), line2.top(), source_w, line2.height())
+        painter.drawText(
+            source_rect,
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            sfm.elidedText(source, Qt.TextElideMode.ElideMiddle, source_w),
+        )
+        if article.snippet:
+            snippet_rect = QRect(
+                source_rect.right() + 10,
+                line2.top(),
+                line2.width() - source_w - 10,
+                line2.height(),
+            )
+            painter.drawText(
+                snippet_rect,
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                sfm.elidedText(article.snippet, Qt.TextElideMode.ElideRight, snippet_rect.width()),
+            )
+        painter.restore()
+
+
+class HeadlineView(QListView):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("headlines")
+        self.setAccessibleName("Headlines")
+        self.setItemDelegate(HeadlineDelegate(self))
+        self.setUniformItemSizes(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMouseTracking(True)
+        self.setAlternatingRowColors(False)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """Focus alone must not open (and mark read) the first article.
+
+        QAbstractItemView makes the first row current on focus-in; undo that,
+        so the first `j` opens row 0.
+        """
+        had_current = self.currentIndex().isValid()
+        selection = self.selectionModel()
+        if not had_current and selection is not None:
+            selection.blockSignals(True)
+        super().focusInEvent(event)
+        if not had_current and selection is not None:
+            selection.clearCurrentIndex()
+            selection.blockSignals(False)
+
+    def setModel(self, model: Any) -> None:  # keep the reading position on inserts
+        old = self.model()
+        if old is not None:
+            old.rowsAboutToBeInserted.disconnect(self._remember_anchor)
+            old.rowsInserted.disconnect(self._restore_anchor)
+        super().setModel(model)
+        model.rowsAboutToBeInserted.connect(self._remember_anchor)
+        model.rowsInserted.connect(self._restore_anchor)
+
+    def _remember_anchor(self, parent: QModelIndex, first: int, last: int) -> None:
+        self._scroll_before = self.verticalScrollBar().value()
+
+    def _restore_anchor(self, parent: QModelIndex, first: int, last: int) -> None:
+        """Rows inserted above the viewport must not move what the user is reading."""
+        before = getattr(self, "_scroll_before", 0)
+        if before <= 0:
+            return
+        top = self.indexAt(self.viewport().rect().topLeft())
+        row_h = self.sizeHintForRow(0) if self.model().rowCount() else 0
+        if first <= max(top.row(), 0) + (last - first + 1):
+            self.verticalScrollBar().setValue(before + (last - first + 1) * row_h)
