@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
@@ -60,12 +60,15 @@ def build_window(
         }
         options.update(sync_options or {})
         controller = SyncController(paths.database, options, window)
+        app = QCoreApplication.instance()
+        if app is not None:  # however the app ends, the sync thread stops first
+            app.aboutToQuit.connect(controller.shutdown)
         window.attach_sync(controller)
         controller.schedule(settings.sync_interval_minutes)
         if start_sync and settings.sync_on_startup:
             controller.sync(force=False)
 
-    QTimer.singleShot(0, start_background)
+    window.after_first_paint(start_background)
     return window
 
 

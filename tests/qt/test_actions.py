@@ -38,6 +38,6 @@ def test_override_applies_and_conflict_is_refused(registry: ActionRegistry) -> N
 
 
 def test_cheat_sheet_lists_bound_actions(registry: ActionRegistry) -> None:
-    rows = dict((text, keys) for keys, text in registry.cheat_sheet())
+    rows = {text: keys for keys, text in registry.cheat_sheet()}
     assert rows["Next article"] == "J"
     assert "F5" in rows["Sync now"]

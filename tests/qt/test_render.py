@@ -7,13 +7,13 @@ from newsreader.qt.render import render_article
 
 
 def article(**changes: object) -> Article:
-    base = dict(
-        id=1, feed_id=1, feed_title="Feed <b>", title="A <script>title</script>",
-        link="https://example.test/a?x=1&y=2", author="Ann & Bob", published=None,
-        updated=None, snippet="", read=False, starred=False,
-        first_seen=datetime(2026, 1, 2, 3, 4, tzinfo=UTC),
-        content_html='<p>Body</p><img src="https://cdn.test/x.jpg" alt="A photo"><img src="https://cdn.test/y.jpg">',
-    )  # fmt: skip
+    base = {
+        "id": 1, "feed_id": 1, "feed_title": "Feed <b>", "title": "A <script>title</script>",
+        "link": "https://example.test/a?x=1&y=2", "author": "Ann & Bob", "published": None,
+        "updated": None, "snippet": "", "read": False, "starred": False,
+        "first_seen": datetime(2026, 1, 2, 3, 4, tzinfo=UTC),
+        "content_html": '<p>Body</p><img src="https://cdn.test/x.jpg" alt="A photo"><img src="https://cdn.test/y.jpg">',
+    }  # fmt: skip
     base.update(changes)
     return Article(**base)  # type: ignore[arg-type]
 

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import fill_cache
-from feedgen import make_entries, rss
-from feedserver import FeedServer
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtTest import QAbstractItemModelTester
 from pytestqt.qtbot import QtBot
 
+from conftest import fill_cache
+from feedgen import make_entries, rss
+from feedserver import FeedServer
 from newsreader.app import build_window
 from newsreader.core.paths import AppPaths
 from newsreader.core.storage import ArticleQuery, Store
@@ -39,7 +39,12 @@ def window(qtbot: QtBot, data_dir: Path, filled_cache: list[int]) -> Iterator[Ma
     win.close()
 
 
-def key(qtbot: QtBot, window: MainWindow, k: Qt.Key, mod: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+def key(
+    qtbot: QtBot,
+    window: MainWindow,
+    k: Qt.Key,
+    mod: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+) -> None:
     qtbot.keyClick(window.focusWidget() or window, k, mod)
 
 
@@ -220,7 +225,9 @@ def test_offline_start_shows_cached_articles(
         win.sync_now()
     win.select_row(0)
     assert win.article_view.article is not None
-    assert "World News" in win.article_view.toPlainText() or "中文" in win.article_view.toPlainText()
+    assert (
+        "World News" in win.article_view.toPlainText() or "中文" in win.article_view.toPlainText()
+    )
     assert win.headline_model.rowCount() == 30
     win.close()
 

@@ -32,7 +32,7 @@ p, li { line-height: %(lh)d%%; }
 blockquote { color: #4b5563; margin-left: 12px; }
 pre, code { font-family: monospace; font-size: %(small)dpx; }
 a { color: #1c64c8; text-decoration: none; }
-hr.sep { color: #e5e7eb; }
+hr { border: none; background-color: #e5e7eb; height: 1px; }
 """
 
 

@@ -98,7 +98,11 @@ class SubscriptionsModel(QStandardItemModel):
         super().__init__(parent)
         self._store = store
         self._items: dict[Node, QStandardItem] = {}
-        self._signature: tuple[object, ...] = ()
+        self._signature: tuple[frozenset[object], ...] = ()
+        self._feed_counts: dict[int, int] = {}
+        self._feed_folder: dict[int, int | None] = {}
+        self._folder_parent: dict[int, int | None] = {}
+        self._starred = 0
         self.refresh()
 
     # -- lookups ------------------------------------------------------------
@@ -123,9 +127,10 @@ class SubscriptionsModel(QStandardItemModel):
     def refresh(self) -> None:
         folders = self._store.folders()
         feeds = self._store.feeds()
+        # Structure only: a renamed feed updates in place, it does not rebuild.
         signature = (
-            tuple((f.id, f.parent_id, f.name) for f in folders),
-            tuple((f.id, f.folder_id) for f in feeds),
+            frozenset((f.id, f.parent_id, f.name) for f in folders),
+            frozenset((f.id, f.folder_id) for f in feeds),
         )
         if signature != self._signature:
             self._rebuild(folders, feeds)
@@ -179,8 +184,9 @@ class SubscriptionsModel(QStandardItemModel):
             item.setData(value, role)
 
     def _update(self, folders: list[Folder], feeds: list[Feed]) -> None:
-        folder_unread: dict[int, int] = {}
-        parents = {f.id: f.parent_id for f in folders}
+        self._feed_counts = {f.id: f.unread for f in feeds}
+        self._feed_folder = {f.id: f.folder_id for f in feeds}
+        self._folder_parent = {f.id: f.parent_id for f in folders}
         for feed in feeds:
             item = self._items.get(Node(NodeKind.FEED, feed.id))
             if item is None:
@@ -198,26 +204,50 @@ class SubscriptionsModel(QStandardItemModel):
             if item.data(NodeRole.ICON_NAME) != icon_name:
                 item.setIcon(icon(icon_name))
                 item.setData(icon_name, NodeRole.ICON_NAME)
-            folder_id = feed.folder_id
+        self._update_aggregates()
+
+    def _update_aggregates(self) -> None:
+        """Folder and special-view counts from the per-feed counts."""
+        folder_unread: dict[int, int] = {}
+        for feed_id, unread in self._feed_counts.items():
+            folder_id = self._feed_folder.get(feed_id)
             while folder_id is not None:
-                folder_unread[folder_id] = folder_unread.get(folder_id, 0) + feed.unread
-                folder_id = parents.get(folder_id)
-        for folder in folders:
-            item = self._items.get(Node(NodeKind.FOLDER, folder.id))
+                folder_unread[folder_id] = folder_unread.get(folder_id, 0) + unread
+                folder_id = self._folder_parent.get(folder_id)
+        for folder_id in self._folder_parent:
+            item = self._items.get(Node(NodeKind.FOLDER, folder_id))
             if item is not None:
-                self._set(item, Qt.ItemDataRole.DisplayRole, folder.name)
-                self._set(item, NodeRole.UNREAD, folder_unread.get(folder.id, 0))
-        total_unread = sum(f.unread for f in feeds)
-        starred = self._store.count_articles(ArticleQuery(starred=True))
+                self._set(item, NodeRole.UNREAD, folder_unread.get(folder_id, 0))
+        total_unread = sum(self._feed_counts.values())
+        self._starred = self._store.starred_count()
         for view, count in (
             (SpecialView.HOT, total_unread),
             (SpecialView.ALL, total_unread),
             (SpecialView.UNREAD, total_unread),
-            (SpecialView.STARRED, starred),
+            (SpecialView.STARRED, self._starred),
         ):
             item = self._items.get(Node(NodeKind.VIEW, view.value))
             if item is not None:
                 self._set(item, NodeRole.UNREAD, count)
+
+    def refresh_counts(self) -> None:
+        """Only the unread/starred counts (after the user marks articles).
+
+        One query of (feed id, count) pairs: cheap enough for every key press.
+        """
+        counts = self._store.unread_counts()
+        if counts.keys() != self._feed_counts.keys():
+            self.refresh()
+            return
+        changed = {fid: n for fid, n in counts.items() if self._feed_counts.get(fid) != n}
+        if not changed and self._starred == self._store.starred_count():
+            return
+        self._feed_counts = counts
+        for fid, n in changed.items():
+            item = self._items.get(Node(NodeKind.FEED, fid))
+            if item is not None:
+                self._set(item, NodeRole.UNREAD, n)
+        self._update_aggregates()
 
     def total_unread(self) -> int:
         item = self._items.get(Node(NodeKind.VIEW, SpecialView.UNREAD.value))

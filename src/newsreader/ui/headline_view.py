@@ -102,14 +102,15 @@ class HeadlineDelegate(QStyledItemDelegate):
             sfm.height(),
         )
         age = relative_age(article.date, datetime.now(UTC), chinese=self.chinese)
-        source = f"{article.feed_title} · {age}"
-        source_w = min(sfm.horizontalAdvance(source), line2.width() // 2)
+        age_text = f" · {age}"
+        name_w = min(sfm.horizontalAdvance(article.feed_title), int(line2.width() * 0.4))
+        source = sfm.elidedText(article.feed_title, Qt.TextElideMode.ElideRight, name_w)
+        source += age_text
+        source_w = sfm.horizontalAdvance(source)
         painter.setPen(muted)
-        source_rect = QRect(line2.left(), line2.top(), source_w, line2.height())
+        source_rect = QRect(line2.left(), line2.top(), source_w + 1, line2.height())
         painter.drawText(
-            source_rect,
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            sfm.elidedText(source, Qt.TextElideMode.ElideMiddle, source_w),
+            source_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), source
         )
         if article.snippet:
             snippet_rect = QRect(
@@ -138,6 +139,8 @@ class HeadlineView(QListView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setMouseTracking(True)
         self.setAlternatingRowColors(False)
+        self._scroll_before = 0
+        self._top_before = -1
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         """Focus alone must not open (and mark read) the first article.
@@ -165,13 +168,15 @@ class HeadlineView(QListView):
 
     def _remember_anchor(self, parent: QModelIndex, first: int, last: int) -> None:
         self._scroll_before = self.verticalScrollBar().value()
+        self._top_before = self.indexAt(self.viewport().rect().topLeft()).row()
 
     def _restore_anchor(self, parent: QModelIndex, first: int, last: int) -> None:
-        """Rows inserted above the viewport must not move what the user is reading."""
-        before = getattr(self, "_scroll_before", 0)
-        if before <= 0:
+        """Rows inserted above the viewport must not move what the user is reading.
+
+        Appends below (fetchMore) and inserts while at the very top (where
+        new headlines should show) leave the scroll position alone.
+        """
+        if self._scroll_before <= 0 or self._top_before < 0 or first > self._top_before:
             return
-        top = self.indexAt(self.viewport().rect().topLeft())
-        row_h = self.sizeHintForRow(0) if self.model().rowCount() else 0
-        if first <= max(top.row(), 0) + (last - first + 1):
-            self.verticalScrollBar().setValue(before + (last - first + 1) * row_h)
+        row_h = self.sizeHintForRow(0)
+        self.verticalScrollBar().setValue(self._scroll_before + (last - first + 1) * row_h)

@@ -8,8 +8,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
+    QPoint,
     QSettings,
     Qt,
     QTimer,
@@ -22,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -194,6 +198,25 @@ class MainWindow(QMainWindow):
 
     # -- building -----------------------------------------------------------
 
+    def after_first_paint(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the headline list has been painted.
+
+        Heavy imports (requests, feedparser) and the sync thread wait for it,
+        so they never delay the first window the user sees.
+        """
+        window = self
+
+        class FirstPaint(QObject):
+            def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+                if event.type() == QEvent.Type.Paint:
+                    window.headlines.viewport().removeEventFilter(self)
+                    QTimer.singleShot(0, callback)
+                return False
+
+        self._first_paint = FirstPaint(self)
+        self.headlines.viewport().installEventFilter(self._first_paint)
+        self.empty_state.installEventFilter(self._first_paint)
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         bar.setNativeMenuBar(False)
@@ -240,9 +263,18 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         r = self.registry
         self.subs_view.selectionModel().currentChanged.connect(self._on_node_changed)
+        # A rebuild clears the tree: keep its transient selection changes from
+        # reloading the headlines; the previous view is restored afterwards.
+        self.subs_model.modelAboutToBeReset.connect(
+            lambda: self.subs_view.selectionModel().blockSignals(True)
+        )
         self.subs_model.rebuilt.connect(self._restore_node_selection)
         self.headlines.selectionModel().currentChanged.connect(self._on_headline_changed)
-        self.article_view.link_opened.connect(lambda url: None)
+        self.subs_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.subs_view.customContextMenuRequested.connect(self._subscriptions_menu)
+        self.headlines.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        for action_id in ("entry.open", "entry.toggle_read", "entry.toggle_star"):
+            self.headlines.addAction(r[action_id])
         handlers: dict[str, Callable[[], Any]] = {
             "entry.next": lambda: self.go(1),
             "entry.prev": lambda: self.go(-1),
@@ -288,6 +320,26 @@ class MainWindow(QMainWindow):
 
     # -- views and selection ------------------------------------------------
 
+    def _subscriptions_menu(self, pos: QPoint) -> None:
+        index = self.subs_view.indexAt(pos)
+        node = self.subs_model.node(index)
+        if node is None or node.kind is NodeKind.VIEW:
+            return
+        self.subs_view.setCurrentIndex(index)
+        menu = QMenu(self)
+        if node.kind is NodeKind.FEED:
+            sync_feed = menu.addAction(icon("sync"), self.tr("Sync this feed"))
+            sync_feed.triggered.connect(
+                lambda: self.sync.sync([int(node.key)]) if self.sync is not None else None
+            )
+            menu.addSeparator()
+        ids = ["feed.rename", "feed.move", "feed.delete", "feed.properties"]
+        if node.kind is NodeKind.FOLDER:
+            ids = ["feed.rename"]
+        for action_id in ids:
+            menu.addAction(self.registry[action_id])
+        menu.exec(self.subs_view.viewport().mapToGlobal(pos))
+
     def current_node(self) -> Node:
         return self.subs_model.node(self.subs_view.currentIndex()) or DEFAULT_NODE
 
@@ -306,6 +358,9 @@ class MainWindow(QMainWindow):
         self.subs_view.selectionModel().blockSignals(True)
         self.subs_view.setCurrentIndex(index)
         self.subs_view.selectionModel().blockSignals(False)
+        if self.subs_model.node(index) != node:  # the view's feed is gone
+            self._node = self.subs_model.node(index) or DEFAULT_NODE
+            self._load_view(self._node)
 
     def _on_node_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         node = self.subs_model.node(current)
@@ -443,7 +498,7 @@ class MainWindow(QMainWindow):
             return
         self.store.set_read(ids, read)
         self.headline_model.set_local_state(ids, read=read)
-        self.subs_model.refresh()
+        self.subs_model.refresh_counts()
         self._update_tray()
 
     def toggle_read(self) -> None:
@@ -457,20 +512,20 @@ class MainWindow(QMainWindow):
             return
         self.store.set_starred([article.id], not article.starred)
         self.headline_model.set_local_state([article.id], starred=not article.starred)
-        self.subs_model.refresh()
+        self.subs_model.refresh_counts()
 
     def mark_all_read(self) -> None:
         ids = self.store.mark_all_read(self.headline_model.query)
         if not ids:
             return
         self.headline_model.set_local_state(ids, read=True)
-        self.subs_model.refresh()
+        self.subs_model.refresh_counts()
         self._update_tray()
 
         def undo() -> None:
             self.store.set_read(ids, False)
             self.headline_model.set_local_state(ids, read=False)
-            self.subs_model.refresh()
+            self.subs_model.refresh_counts()
             self._update_tray()
 
         self.toast.show_message(ntr("MainWindow", "Marked %n article(s) as read", len(ids)), undo)

@@ -1,0 +1,265 @@
+"""Desktop-app benchmarks (not a test): start-up, memory, key latency, stalls.
+
+    .venv/bin/python bench/gui_bench.py [--runs 5] [--articles 100000]
+
+Measured in the same run, as ratios:
+* cold start to the first painted window showing headlines from a cache of
+  N articles, vs a bare PySide6 window (QMainWindow + QListView + QTextBrowser);
+* peak RSS of both at that point;
+* key press `j` → next article rendered (median and p95 over 300 presses);
+* the longest event-loop stall (5 ms heartbeat) while syncing the 200-feed
+  farm (bench/farm.py) in the background.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+BARE_APP = """
+import sys, time, resource
+from PySide6.QtWidgets import QApplication, QMainWindow, QListView, QTextBrowser, QSplitter
+from PySide6.QtCore import QStringListModel, QObject, QEvent
+app = QApplication(sys.argv)
+win = QMainWindow()
+split = QSplitter()
+view = QListView(); view.setModel(QStringListModel([f"Headline {i}" for i in range(200)]))
+split.addWidget(view); split.addWidget(QTextBrowser())
+win.setCentralWidget(split); win.resize(1280, 800)
+class Painted(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            print("painted", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+            app.exit(0)
+        return False
+f = Painted(); view.viewport().installEventFilter(f)
+win.show()
+app.exec()
+"""
+
+NEWSREADER_APP = """
+import sys, resource
+from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject, QEvent
+app = QApplication(sys.argv)
+from newsreader.app import build_window
+from newsreader.core.paths import AppPaths
+win = build_window(AppPaths.resolve(sys.argv[1]), start_sync=False)
+class Painted(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and win.headline_model.rowCount():
+            print("painted", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+            app.exit(0)
+        return False
+f = Painted(); win.headlines.viewport().installEventFilter(f)
+win.show()
+app.exec()
+"""
+
+
+def make_cache(path: Path, articles: int) -> Path:
+    """A cache of `articles` articles in 200 feeds (half Chinese), built directly."""
+    from feedgen import make_entries
+
+    from newsreader.core.model import ParsedEntry, ParsedFeed
+    from newsreader.core.sanitize import make_snippet
+    from newsreader.core.storage import Store
+
+    db = path / "newsreader.sqlite3"
+    if db.exists():
+        return path
+    path.mkdir(parents=True, exist_ok=True)
+    per_feed = articles // 200
+    now = datetime.now(UTC)
+    with Store(db) as store:
+        for n in range(200):
+            chinese = n % 2 == 1
+            feed_id = store.add_feed(
+                f"http://127.0.0.1:9/feed{n}.xml",
+                title=f"中文新闻源 {n}" if chinese else f"News source {n}",
+                folder=("中文",) if chinese else ("English",),
+            )
+            gen = make_entries(n, min(per_feed, 50), chinese=chinese, body_bytes=2500)
+            entries = []
+            for i in range(per_feed):
+                g = gen[i % len(gen)]
+                entries.append(
+                    ParsedEntry(
+                        key=f"{n}-{i}",
+                        title=f"{g.title} {i}",
+                        link=f"{g.link}?{i}",
+                        author=g.author,
+                        published=now - timedelta(minutes=n + 200 * i),
+                        updated=None,
+                        summary_html="",
+                        content_html=g.html,
+                        snippet=make_snippet(g.html),
+                        content_hash=str(i),
+                    )
+                )
+            store.apply_parsed(
+                feed_id,
+                ParsedFeed("", "", tuple(entries), "rss20"),
+                body_hash="",
+                next_check=0,
+            )
+    return path
+
+
+def time_start(script: str, *args: str) -> tuple[float, float]:
+    """Seconds from spawn to the first painted headline list, and peak RSS in MB."""
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, *args], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    elapsed = time.perf_counter() - started
+    proc.wait(timeout=60)
+    proc.stdout.close()
+    if not line.startswith("painted"):
+        raise RuntimeError(f"no paint: {line!r}")
+    return elapsed, int(line.split()[1]) / 1024
+
+
+def key_latency(data_dir: Path, presses: int) -> list[float]:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from newsreader.app import build_window
+    from newsreader.core.paths import AppPaths
+
+    app = QApplication.instance() or QApplication([])
+    win = build_window(AppPaths.resolve(data_dir), start_sync=False)
+    win.show()
+    win.activateWindow()
+    for _ in range(20):
+        app.processEvents()
+    times = []
+    for _ in range(presses):
+        started = time.perf_counter()
+        QTest.keyClick(win.headlines, Qt.Key.Key_J)
+        # Paint what the key press invalidated (the article, two headline rows).
+        app.processEvents()
+        times.append((time.perf_counter() - started) * 1000)
+    win.close()
+    return times
+
+
+def sync_stall(data_dir: Path) -> dict[str, float]:
+    """Longest gap of a 5 ms heartbeat while the window syncs the 200-feed farm."""
+    import farm
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from newsreader.app import build_window
+    from newsreader.core.opml import parse_opml
+    from newsreader.core.paths import AppPaths
+    from newsreader.core.storage import Store
+
+    app = QApplication.instance() or QApplication([])
+    with farm.Farm() as served:
+        feeds, _ = parse_opml(served.opml_path.read_bytes())
+        data_dir.mkdir(parents=True, exist_ok=True)
+        with Store(data_dir / "newsreader.sqlite3") as store:
+            for feed in feeds:
+                store.add_feed(feed.url)
+        win = build_window(AppPaths.resolve(data_dir), start_sync=False)
+        win.show()
+        for _ in range(20):
+            app.processEvents()
+        while win.sync is None:
+            app.processEvents()
+        gaps: list[int] = []
+        clock = QElapsedTimer()
+        timer = QTimer()
+        timer.setInterval(5)
+        timer.timeout.connect(lambda: gaps.append(clock.restart()))
+        done: list[object] = []
+        win.sync.finished.connect(done.append)
+        started = time.perf_counter()
+        clock.start()
+        timer.start()
+        win.sync_now()
+        while not done:
+            app.processEvents()
+            time.sleep(0.001)
+        timer.stop()
+        elapsed = time.perf_counter() - started
+        rows = win.headline_model.rowCount()
+        win.close()
+    gaps.sort()
+    return {
+        "sync_s": elapsed,
+        "max_stall_ms": float(gaps[-1]),
+        "p99_gap_ms": float(gaps[int(len(gaps) * 0.99)]),
+        "ticks": len(gaps),
+        "rows_shown": rows,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--presses", type=int, default=300)
+    parser.add_argument("--skip-sync", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    OUT.mkdir(parents=True, exist_ok=True)
+    cache = make_cache(OUT / f"cache-{args.articles}", args.articles)
+
+    bare, ours = [], []
+    for _ in range(args.runs):  # interleaved, so drift hits both alike
+        bare.append(time_start(BARE_APP))
+        ours.append(time_start(NEWSREADER_APP, str(cache)))
+    bare_s = statistics.median(t for t, _ in bare)
+    ours_s = statistics.median(t for t, _ in ours)
+    bare_mb = statistics.median(m for _, m in bare)
+    ours_mb = statistics.median(m for _, m in ours)
+    results: dict[str, object] = {
+        "articles": args.articles,
+        "bare_start_s": bare_s,
+        "start_s": ours_s,
+        "start_ratio": ours_s / bare_s,
+        "bare_rss_mb": bare_mb,
+        "rss_mb": ours_mb,
+        "rss_over_bare_mb": ours_mb - bare_mb,
+    }
+    lat = key_latency(cache, args.presses)
+    results["j_median_ms"] = statistics.median(lat)
+    results["j_p95_ms"] = sorted(lat)[int(len(lat) * 0.95)]
+    if not args.skip_sync:
+        results.update(sync_stall(OUT / "stall-cache"))
+    print(json.dumps(results, indent=2))
+    (OUT / "gui.json").write_text(json.dumps(results, indent=2))
+    print(
+        f"\nstart: {ours_s:.3f} s vs bare {bare_s:.3f} s = {ours_s / bare_s:.2f}x (target <= 1.3x)"
+        f"\nRSS: {ours_mb:.0f} MB vs bare {bare_mb:.0f} MB (+{ours_mb - bare_mb:.0f} MB;"
+        " target <= +60 MB, < 150 MB)"
+        f"\nj -> next article: median {results['j_median_ms']:.1f} ms,"
+        f" p95 {results['j_p95_ms']:.1f} ms (target <= 16 ms median)"
+    )
+    if "max_stall_ms" in results:
+        print(
+            f"sync of the farm: {results['sync_s']:.1f} s, longest stall"
+            f" {results['max_stall_ms']:.0f} ms (target <= 50 ms)"
+        )
+
+
+if __name__ == "__main__":
+    main()
