@@ -113,6 +113,13 @@ _LATIN_SINGLE_BYTE = frozenset(
 )
 
 
+# Languages for which a Central European code page (cp1250...) is plausible.
+_CENTRAL_EUROPEAN = frozenset(
+    {"Polish", "Czech", "Slovak", "Hungarian", "Croatian", "Slovene", "Romanian"}
+    | {"Lithuanian", "Latvian", "Estonian", "Turkish"}
+)
+
+
 def normalize_encoding(label: str) -> str:
     """Map a charset label to the Python codec we decode it with ("" if unknown).
 
@@ -177,7 +184,7 @@ def decode_feed_bytes(
         except (UnicodeDecodeError, LookupError):
             continue
 
-    nonascii = len(content) - len(content.translate(None, _ASCII_BYTES))
+    nonascii = len(content.translate(None, _ASCII_BYTES))  # ASCII bytes deleted
     for name in (*declared[:1], "utf-8"):
         try:
             text = _decode_family(content, name, errors="replace")
@@ -267,11 +274,15 @@ def _detect(content: bytes) -> str:
     if best is None:
         return ""
     name = normalize_encoding(best.encoding)
-    if best.encoding in _LATIN_SINGLE_BYTE:
-        # All of these decode Latin text "without chaos"; prefer the common one.
-        for match in matches:
-            if match.encoding == "cp1252" and match.percent_chaos <= best.percent_chaos:
-                return "cp1252"
+    if best.encoding in _LATIN_SINGLE_BYTE and best.language not in _CENTRAL_EUROPEAN:
+        # These all decode Latin text "without chaos" and the detector picks
+        # among them almost at random; windows-1252 is by far the most common.
+        try:
+            content.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return "cp1252"
     if name == "big5":
         for member in _BIG5_FAMILY:
             try:

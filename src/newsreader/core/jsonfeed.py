@@ -155,7 +155,16 @@ def _attachments(value: object, base: str) -> tuple[Enclosure, ...]:
 
 
 def _str(value: object) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    """A stripped string, "" for any other type.  JSON "\\ud800" escapes can
+    give lone surrogates, which nothing downstream (nh3, SQLite) accepts."""
+    if not isinstance(value, str):
+        return ""
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            value = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return value.strip()
 
 
 # --- RSS-in-JSON ("rss.js", as published by Scripting News) ------------------

@@ -105,11 +105,18 @@ def sanitize_html(html: str, base_url: str = "") -> str:
         return ""
     if "data-" in html and "<img" in html:
         html = _LAZY_IMG_RE.sub(_promote_lazy_src, html)
-    cleaned = _cleaner().clean(html).strip()
+    try:
+        cleaned = _cleaner().clean(html).strip()
+    except UnicodeEncodeError:  # lone surrogates (from JSON "\ud800" escapes)
+        cleaned = _cleaner().clean(_without_surrogates(html)).strip()
+    has_srcset = " srcset=" in cleaned
+    relative = _has_relative_url(cleaned)
+    if not (has_srcset or relative):
+        return cleaned
     joiner = _Joiner(base_url) if _is_web_url(base_url) else None
-    if joiner is not None and _has_relative_url(cleaned):
+    if joiner is not None and relative:
         cleaned = _RELATIVE_ATTR_RE.sub(joiner.attribute, cleaned)
-    if " srcset=" in cleaned:
+    if has_srcset:
         cleaned = _SRCSET_RE.sub(lambda m: _clean_srcset(m.group(1), joiner), cleaned)
     return cleaned
 
@@ -128,7 +135,7 @@ def _cleaner() -> nh3.Cleaner:
         url_schemes=set(_SCHEMES),
         link_rel="noopener noreferrer",
         strip_comments=True,
-        url_relative="pass_through",
+        # url_relative is left at its default, pass-through (and nh3 0.2 lacks it).
     )
 
 
@@ -182,6 +189,10 @@ class _Joiner:
             joined = urljoin(self.base, htmllib.unescape(value))
             return htmllib.escape(joined)
         return self.directory + value
+
+
+def _without_surrogates(text: str) -> str:
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 def _is_web_url(url: str) -> bool:
