@@ -22,6 +22,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -72,7 +73,6 @@ app.exec()
 def make_cache(path: Path, articles: int) -> Path:
     """A cache of `articles` articles in 200 feeds (half Chinese), built directly."""
     from feedgen import make_entries
-
     from newsreader.core.model import ParsedEntry, ParsedFeed
     from newsreader.core.sanitize import make_snippet
     from newsreader.core.storage import Store
@@ -161,8 +161,11 @@ def key_latency(data_dir: Path, presses: int) -> list[float]:
 
 
 def sync_stall(data_dir: Path) -> dict[str, float]:
-    """Longest gap of a 5 ms heartbeat while the window syncs the 200-feed farm."""
-    import farm
+    """Longest gap of a 5 ms heartbeat while the window syncs the 200-feed farm.
+
+    The farm is served by another process, as real servers are: its threads
+    must not compete with the app for the interpreter lock.
+    """
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -172,16 +175,26 @@ def sync_stall(data_dir: Path) -> dict[str, float]:
     from newsreader.core.storage import Store
 
     app = QApplication.instance() or QApplication([])
-    with farm.Farm() as served:
-        feeds, _ = parse_opml(served.opml_path.read_bytes())
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "bench" / "farm.py"), "--serve", "--seconds", "600"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        opml = ""
+        for line in server.stdout:
+            if line.startswith("opml:"):
+                opml = line.split(":", 1)[1].strip()
+            if line.startswith("serving"):
+                break
+        feeds, _ = parse_opml(Path(opml).read_bytes())
         data_dir.mkdir(parents=True, exist_ok=True)
         with Store(data_dir / "newsreader.sqlite3") as store:
             for feed in feeds:
                 store.add_feed(feed.url)
         win = build_window(AppPaths.resolve(data_dir), start_sync=False)
         win.show()
-        for _ in range(20):
-            app.processEvents()
         while win.sync is None:
             app.processEvents()
         gaps: list[int] = []
@@ -189,7 +202,7 @@ def sync_stall(data_dir: Path) -> dict[str, float]:
         timer = QTimer()
         timer.setInterval(5)
         timer.timeout.connect(lambda: gaps.append(clock.restart()))
-        done: list[object] = []
+        done: list[Any] = []
         win.sync.finished.connect(done.append)
         started = time.perf_counter()
         clock.start()
@@ -201,7 +214,11 @@ def sync_stall(data_dir: Path) -> dict[str, float]:
         timer.stop()
         elapsed = time.perf_counter() - started
         rows = win.headline_model.rowCount()
+        failed = len(done[0].failed)
         win.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
     gaps.sort()
     return {
         "sync_s": elapsed,
@@ -209,6 +226,7 @@ def sync_stall(data_dir: Path) -> dict[str, float]:
         "p99_gap_ms": float(gaps[int(len(gaps) * 0.99)]),
         "ticks": len(gaps),
         "rows_shown": rows,
+        "feeds_failed": failed,
     }
 
 
@@ -244,7 +262,17 @@ def main() -> None:
     results["j_median_ms"] = statistics.median(lat)
     results["j_p95_ms"] = sorted(lat)[int(len(lat) * 0.95)]
     if not args.skip_sync:
-        results.update(sync_stall(OUT / "stall-cache"))
+        import shutil
+
+        runs = []
+        for _ in range(min(args.runs, 3)):
+            shutil.rmtree(OUT / "stall-cache", ignore_errors=True)
+            runs.append(sync_stall(OUT / "stall-cache"))
+        stalls = sorted(r["max_stall_ms"] for r in runs)
+        results.update(runs[-1])
+        results["max_stall_ms"] = statistics.median(stalls)
+        results["worst_stall_ms"] = stalls[-1]
+        results["sync_s"] = statistics.median(r["sync_s"] for r in runs)
     print(json.dumps(results, indent=2))
     (OUT / "gui.json").write_text(json.dumps(results, indent=2))
     print(
@@ -257,7 +285,8 @@ def main() -> None:
     if "max_stall_ms" in results:
         print(
             f"sync of the farm: {results['sync_s']:.1f} s, longest stall"
-            f" {results['max_stall_ms']:.0f} ms (target <= 50 ms)"
+            f" {results['max_stall_ms']:.0f} ms median of runs, worst"
+            f" {results['worst_stall_ms']:.0f} ms (target <= 50 ms)"
         )
 
 

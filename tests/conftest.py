@@ -52,7 +52,6 @@ def db_path(data_dir: Path) -> Path:
 def fill_cache(server: FeedServer, data_dir: Path, feeds: int = 3, entries: int = 10) -> list[int]:
     """Serve `feeds` feeds (every third in Chinese), subscribe and sync them."""
     from feedgen import make_entries, rss
-
     from newsreader.core.storage import Store
     from newsreader.core.sync import SyncService
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QWidget
@@ -39,5 +40,10 @@ def test_override_applies_and_conflict_is_refused(registry: ActionRegistry) -> N
 
 def test_cheat_sheet_lists_bound_actions(registry: ActionRegistry) -> None:
     rows = {text: keys for keys, text in registry.cheat_sheet()}
-    assert rows["Next article"] == "J"
+    assert rows["Next article"] == ("J", "Down")
     assert "F5" in rows["Sync now"]
+
+
+def test_readme_keyboard_table_is_generated_from_the_registry(registry: ActionRegistry) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert registry.markdown_table() in readme

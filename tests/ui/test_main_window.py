@@ -271,3 +271,33 @@ def test_quit_during_sync_is_prompt(
     with Store(data_dir / "newsreader.sqlite3") as store:
         assert store.integrity_ok()
         assert store.count_articles() == 30
+
+
+def test_scrolling_a_big_view_pages_in_without_moving_the_reader(
+    qtbot: QtBot, data_dir: Path, feed_server: FeedServer
+) -> None:
+    fill_cache(feed_server, data_dir, feeds=3, entries=300)
+    win = open_window(qtbot, data_dir)
+    model = win.headline_model
+    assert model.rowCount() < 900  # lazily paged
+    bar = win.headlines.verticalScrollBar()
+    for _ in range(20):  # drag to the bottom repeatedly: fetchMore appends
+        bar.setValue(bar.maximum())
+        qtbot.wait(10)
+    assert model.rowCount() == 900
+    win.select_row(450)
+    win.headlines.scrollTo(model.index(450))
+    top_before = win.headlines.indexAt(win.headlines.viewport().rect().topLeft()).row()
+    # A feed added mid-session (structure change) plus new articles on top.
+    with Store(data_dir / "newsreader.sqlite3") as store:
+        extra = store.add_feed(feed_server.url("/extra.xml"))
+    feed_server.add("/extra.xml", rss("Extra", make_entries(50, 5)))
+    assert win.sync is not None
+    win.subs_model.refresh()
+    with qtbot.waitSignal(win.sync.finished, timeout=30_000):
+        win.sync.sync([extra])
+    assert win.headline_model.rowCount() == 905
+    assert win.current_article_id() == model.article_at(455).id  # type: ignore[union-attr]
+    top_after = win.headlines.indexAt(win.headlines.viewport().rect().topLeft()).row()
+    assert top_after == top_before + 5  # the same rows stay in view
+    win.close()

@@ -133,3 +133,47 @@ class Article:
     def date(self) -> datetime:
         """The date to show and sort by: published, else first seen."""
         return self.published or self.first_seen
+
+
+class Outcome(enum.StrEnum):
+    NEW = "updated"  # a body was parsed and stored (maybe with 0 new entries)
+    UNCHANGED = "unchanged"  # 304, or the same body as last time
+    ERROR = "error"
+    GONE = "gone"
+    DEFERRED = "deferred"  # the server asked us to wait (Retry-After)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedResult:
+    feed_id: int
+    title: str
+    outcome: Outcome
+    new_ids: tuple[int, ...] = ()
+    updated_ids: tuple[int, ...] = ()
+    message: str = ""
+    http_status: int = 0
+    parsed: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome in (Outcome.ERROR, Outcome.GONE)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    results: tuple[FeedResult, ...] = ()
+    cancelled: bool = False
+    seconds: float = 0.0
+    purged: int = 0
+
+    @property
+    def new_count(self) -> int:
+        return sum(len(r.new_ids) for r in self.results)
+
+    @property
+    def failed(self) -> tuple[FeedResult, ...]:
+        return tuple(r for r in self.results if r.failed)
+
+    @property
+    def parsed_count(self) -> int:
+        return sum(r.parsed for r in self.results)

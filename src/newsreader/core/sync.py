@@ -9,9 +9,9 @@ transaction per feed: that thread is the cache's one writer.
 
 from __future__ import annotations
 
-import enum
 import hashlib
 import multiprocessing
+import os
 import queue
 import threading
 import time
@@ -22,7 +22,15 @@ from pathlib import Path
 
 from newsreader.core.errors import FetchError, NewsreaderError
 from newsreader.core.fetch import Fetcher, FetchLimits, NotModified
-from newsreader.core.model import Feed, FeedStatus, FetchedBody, ParsedFeed
+from newsreader.core.model import (
+    Feed,
+    FeedResult,
+    FeedStatus,
+    FetchedBody,
+    Outcome,
+    ParsedFeed,
+    SyncReport,
+)
 from newsreader.core.parse import parse_feed
 from newsreader.core.storage import Store
 
@@ -32,49 +40,7 @@ DEFAULT_INTERVAL_MIN = 30
 PROCESS_POOL_MIN_FEEDS = 12
 
 
-class Outcome(enum.StrEnum):
-    NEW = "updated"  # a body was parsed and stored (maybe with 0 new entries)
-    UNCHANGED = "unchanged"  # 304, or the same body as last time
-    ERROR = "error"
-    GONE = "gone"
-    DEFERRED = "deferred"  # the server asked us to wait (Retry-After)
-
-
-@dataclass(frozen=True, slots=True)
-class FeedResult:
-    feed_id: int
-    title: str
-    outcome: Outcome
-    new_ids: tuple[int, ...] = ()
-    updated_ids: tuple[int, ...] = ()
-    message: str = ""
-    http_status: int = 0
-    parsed: bool = False
-
-    @property
-    def failed(self) -> bool:
-        return self.outcome in (Outcome.ERROR, Outcome.GONE)
-
-
-@dataclass(frozen=True, slots=True)
-class SyncReport:
-    results: tuple[FeedResult, ...] = ()
-    cancelled: bool = False
-    seconds: float = 0.0
-    purged: int = 0
-
-    @property
-    def new_count(self) -> int:
-        return sum(len(r.new_ids) for r in self.results)
-
-    @property
-    def failed(self) -> tuple[FeedResult, ...]:
-        return tuple(r for r in self.results if r.failed)
-
-    @property
-    def parsed_count(self) -> int:
-        return sum(r.parsed for r in self.results)
-
+__all__ = ["FeedResult", "Outcome", "SyncReport", "SyncService", "body_digest"]
 
 ProgressCallback = Callable[[int, int, FeedResult], None]
 
@@ -89,6 +55,21 @@ class _Fetched:
     parsed: ParsedFeed | None = None
     body_hash: str = ""
     error: NewsreaderError | None = None
+
+
+def exit_with_parent(parent_pid: int, poll_s: float = 1.0) -> None:
+    """Make this worker process end when `parent_pid` does (even by SIGKILL).
+
+    Pool workers otherwise outlive a killed parent, blocked on their queue.
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(poll_s)
+            if os.getppid() != parent_pid:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def body_digest(content: bytes) -> str:
@@ -119,7 +100,8 @@ class SyncService:
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            # Idle workers exit at once; waiting means none is left behind.
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         self.fetcher.close()
         self.store.close()
@@ -244,7 +226,10 @@ class SyncService:
         if self._pool is None:
             workers = self.parse_processes or min(2, multiprocessing.cpu_count())
             self._pool = ProcessPoolExecutor(
-                max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=exit_with_parent,
+                initargs=(os.getpid(),),
             )
         return self._pool
 

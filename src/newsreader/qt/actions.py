@@ -36,6 +36,9 @@ class ActionSpec:
     # "window": anywhere in the window; "headlines": only when the headline
     # list has focus (keys such as Return that other widgets need).
     context: str = "window"
+    # Keys that already do this natively in the focused list (shown in the
+    # cheat sheet, never bound, so lists keep their own arrow keys).
+    native_keys: tuple[str, ...] = ()
 
 
 # Order matters: menus list actions in table order.
@@ -48,13 +51,21 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("feed.suggested", "Add suggested feeds", (), "subscriptions"),
     ActionSpec("app.preferences", "Preferences…", ("Ctrl+,",), "file"),
     ActionSpec("app.quit", "Quit", ("Ctrl+Q",), "file"),
-    ActionSpec("entry.next", "Next article", ("J",), "article"),
-    ActionSpec("entry.prev", "Previous article", ("K",), "article"),
+    ActionSpec("entry.next", "Next article", ("J",), "article", native_keys=("Down",)),
+    ActionSpec("entry.prev", "Previous article", ("K",), "article", native_keys=("Up",)),
     ActionSpec("entry.next_unread", "Next unread article", ("N",), "article"),
     ActionSpec("entry.prev_unread", "Previous unread article", ("P",), "article"),
     ActionSpec("article.page_down", "Scroll article / next unread", ("Space",), "article"),
     ActionSpec("article.page_up", "Scroll article back", ("Shift+Space",), "article"),
-    ActionSpec("entry.open", "Open in browser", ("O",), "article", "open-browser", toolbar=True),
+    ActionSpec(
+        "entry.open",
+        "Open in browser",
+        ("O",),
+        "article",
+        "open-browser",
+        toolbar=True,
+        native_keys=("Return",),
+    ),
     ActionSpec(
         "entry.open_enter",
         "Open in browser",
@@ -187,18 +198,27 @@ class ActionRegistry(QObject):
     def toolbar_actions(self) -> list[QAction]:
         return [self.actions[s.id] for s in SPECS if s.toolbar]
 
-    def cheat_sheet(self) -> list[tuple[str, str]]:
-        """(keys, description) rows for every bound action, table order."""
+    def cheat_sheet(self) -> list[tuple[tuple[str, ...], str]]:
+        """(keys as shown to the user, description) for every bound action."""
         rows = []
         for spec in SPECS:
-            keys = self.keys(spec.id)
-            if keys and spec.id != "entry.open_enter":
-                native = [
-                    seq.toString(QKeySequence.SequenceFormat.NativeText)
-                    for seq in self.actions[spec.id].shortcuts()
-                ]
-                rows.append((" / ".join(native), _tr(spec.text)))
+            if spec.id == "entry.open_enter":
+                continue
+            seqs = [*self.actions[spec.id].shortcuts(), *map(QKeySequence, spec.native_keys)]
+            keys = tuple(s.toString(QKeySequence.SequenceFormat.NativeText) for s in seqs)
+            if keys:
+                rows.append((keys, _tr(spec.text).replace("&", "")))
         return rows
+
+    def markdown_table(self) -> str:
+        """The README's keyboard table (a test keeps README.md in step)."""
+        lines = ["| keys | action |", "|---|---|"]
+        for keys, text in self.cheat_sheet():
+            shown = " or ".join(
+                " then ".join(f"`{part.strip()}`" for part in key.split(", ")) for key in keys
+            )
+            lines.append(f"| {shown} | {text.replace('…', '')} |")
+        return "\n".join(lines)
 
     def all_ids(self) -> Iterable[str]:
         return self.specs.keys()

@@ -136,25 +136,33 @@ class HeadlineModel(QAbstractListModel):
     # -- incremental updates (GUI thread, after a commit) -------------------
 
     def add_articles(self, ids: Sequence[int]) -> int:
-        """Insert the new articles that belong to this view; returns how many."""
+        """Insert the new articles that belong to this view; returns how many.
+
+        Articles that land next to each other go in as one block (one
+        beginInsertRows per block, usually a single block at the top), so
+        a sync of thousands of articles costs the view one layout, not one
+        per row.
+        """
         if not ids:
             return 0
         fresh = self._store.articles(replace(self._query, ids=tuple(ids), limit=len(ids)))
         known = set(self.loaded_ids())
-        inserted = 0
+        blocks: dict[int, list[Article]] = {}
         for article in sorted(fresh, key=_key):
             if article.id in known:
                 continue
-            key = _key(article)
-            row = bisect.bisect_left(self._keys, key)
+            row = bisect.bisect_left(self._keys, _key(article))
             if row == len(self._rows) and not self._exhausted:
                 continue  # beyond the loaded pages: fetchMore will bring it
-            self.beginInsertRows(QModelIndex(), row, row)
-            self._rows.insert(row, article)
-            self._keys.insert(row, key)
+            blocks.setdefault(row, []).append(article)
+        # Highest position first, so the positions below stay valid.
+        for row in sorted(blocks, reverse=True):
+            block = blocks[row]
+            self.beginInsertRows(QModelIndex(), row, row + len(block) - 1)
+            self._rows[row:row] = block
+            self._keys[row:row] = [_key(a) for a in block]
             self.endInsertRows()
-            inserted += 1
-        return inserted
+        return sum(len(b) for b in blocks.values())
 
     def refresh_articles(self, ids: Iterable[int]) -> None:
         """Re-read these rows (state or content changed) and emit dataChanged."""

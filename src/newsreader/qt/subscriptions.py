@@ -90,8 +90,12 @@ _VIEW_ICONS = {
 
 
 class SubscriptionsModel(QStandardItemModel):
-    """Emits `rebuilt` after a structural rebuild so views restore selection."""
+    """Signals:
+    about_to_rebuild(): the tree is about to be cleared and rebuilt.
+    rebuilt(): it was; views restore their selection.
+    """
 
+    about_to_rebuild = Signal()
     rebuilt = Signal()
 
     def __init__(self, store: Store, parent: Any = None) -> None:
@@ -133,6 +137,7 @@ class SubscriptionsModel(QStandardItemModel):
             frozenset((f.id, f.folder_id) for f in feeds),
         )
         if signature != self._signature:
+            self.about_to_rebuild.emit()
             self._rebuild(folders, feeds)
             self._signature = signature
             self._update(folders, feeds)
@@ -248,6 +253,9 @@ class SubscriptionsModel(QStandardItemModel):
             if item is not None:
                 self._set(item, NodeRole.UNREAD, n)
         self._update_aggregates()
+
+    def has_feeds(self) -> bool:
+        return bool(self._feed_counts)
 
     def total_unread(self) -> int:
         item = self._items.get(Node(NodeKind.VIEW, SpecialView.UNREAD.value))

@@ -261,8 +261,8 @@ class ShortcutsDialog(QDialog):
         table.verticalHeader().hide()
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, (keys, text) in enumerate(rows):
-            table.setItem(row, 0, QTableWidgetItem(keys))
-            table.setItem(row, 1, QTableWidgetItem(text.replace("&", "")))
+            table.setItem(row, 0, QTableWidgetItem(self.tr("  or  ").join(keys)))
+            table.setItem(row, 1, QTableWidgetItem(text))
         table.horizontalHeader().setStretchLastSection(True)
         table.resizeColumnToContents(0)
         self.table = table

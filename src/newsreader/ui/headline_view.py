@@ -141,6 +141,7 @@ class HeadlineView(QListView):
         self.setAlternatingRowColors(False)
         self._scroll_before = 0
         self._top_before = -1
+        self._cached_row_height = 0
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         """Focus alone must not open (and mark read) the first article.
@@ -167,8 +168,11 @@ class HeadlineView(QListView):
         model.rowsInserted.connect(self._restore_anchor)
 
     def _remember_anchor(self, parent: QModelIndex, first: int, last: int) -> None:
+        # Rows have one height, so the top row is arithmetic (indexAt would
+        # force a layout of every row on each insert).
         self._scroll_before = self.verticalScrollBar().value()
-        self._top_before = self.indexAt(self.viewport().rect().topLeft()).row()
+        row_h = self._row_height()
+        self._top_before = self._scroll_before // row_h if row_h else -1
 
     def _restore_anchor(self, parent: QModelIndex, first: int, last: int) -> None:
         """Rows inserted above the viewport must not move what the user is reading.
@@ -178,5 +182,11 @@ class HeadlineView(QListView):
         """
         if self._scroll_before <= 0 or self._top_before < 0 or first > self._top_before:
             return
-        row_h = self.sizeHintForRow(0)
-        self.verticalScrollBar().setValue(self._scroll_before + (last - first + 1) * row_h)
+        self.verticalScrollBar().setValue(
+            self._scroll_before + (last - first + 1) * self._row_height()
+        )
+
+    def _row_height(self) -> int:
+        if self._cached_row_height <= 0 and self.model() is not None and self.model().rowCount():
+            self._cached_row_height = self.sizeHintForRow(0)
+        return self._cached_row_height

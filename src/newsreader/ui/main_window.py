@@ -51,7 +51,7 @@ from newsreader.ui.subscriptions_view import SubscriptionsView
 from newsreader.ui.toast import UndoToast
 
 if TYPE_CHECKING:
-    from newsreader.core.sync import FeedResult, SyncReport
+    from newsreader.core.model import FeedResult, SyncReport
     from newsreader.qt.sync_bridge import SyncController
 
 APP_TITLE = "Newsreader"
@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self._pending_deletes: dict[int, QTimer] = {}
         self._new_ids: list[int] = []
+        self._updated_ids: list[int] = []
         self._sync_failed = 0
         self._sync_new = 0
 
@@ -265,7 +266,7 @@ class MainWindow(QMainWindow):
         self.subs_view.selectionModel().currentChanged.connect(self._on_node_changed)
         # A rebuild clears the tree: keep its transient selection changes from
         # reloading the headlines; the previous view is restored afterwards.
-        self.subs_model.modelAboutToBeReset.connect(
+        self.subs_model.about_to_rebuild.connect(
             lambda: self.subs_view.selectionModel().blockSignals(True)
         )
         self.subs_model.rebuilt.connect(self._restore_node_selection)
@@ -585,26 +586,31 @@ class MainWindow(QMainWindow):
         self._sync_failed += int(result.failed)
         if result.new_ids or result.updated_ids or result.failed:
             self._new_ids.extend(result.new_ids)
-            self._updated_ids = getattr(self, "_updated_ids", []) + list(result.updated_ids)
+            self._updated_ids.extend(result.updated_ids)
             if not self._flush_timer.isActive():
                 self._flush_timer.start()
 
     def _flush_sync_updates(self) -> None:
-        """Apply committed changes to the models: batched, on the GUI thread."""
+        """Apply committed changes to the models: batched, on the GUI thread.
+
+        Only counts are re-read here; titles and error marks are refreshed
+        once when the sync ends (the GUI thread stays light while the sync
+        threads need the interpreter).
+        """
         new_ids, self._new_ids = self._new_ids, []
-        updated = getattr(self, "_updated_ids", [])
-        self._updated_ids = []
+        updated, self._updated_ids = self._updated_ids, []
         if new_ids:
             self.headline_model.add_articles(new_ids)
         if updated:
             self.headline_model.refresh_articles(updated)
-        self.subs_model.refresh()
-        self._update_empty_state()
+        self.subs_model.refresh_counts()
         self._update_tray()
 
     def _on_sync_finished(self, report: SyncReport) -> None:
         self._flush_timer.stop()
         self._flush_sync_updates()
+        self.subs_model.refresh()
+        self._update_empty_state()
         self.progress.hide()
         self.cancel_button.hide()
         parts = [ntr("MainWindow", "%n new", report.new_count)]
@@ -620,7 +626,7 @@ class MainWindow(QMainWindow):
     # -- subscriptions ------------------------------------------------------
 
     def _update_empty_state(self) -> None:
-        has_feeds = bool(self.subs_model.feeds())
+        has_feeds = self.subs_model.has_feeds()
         self.middle_stack.setCurrentIndex(0 if has_feeds else 1)
         if not has_feeds:
             self.article_view.show_placeholder(self.tr("Welcome to Newsreader"))
