@@ -30,6 +30,18 @@ def _private_dirs(
         monkeypatch.delenv(var, raising=False)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_stray_processes() -> Iterator[None]:
+    """A safety net: child processes left by a failed test must not keep the
+    test run from exiting (multiprocessing joins its children at exit)."""
+    yield
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        child.kill()
+        child.join(5)
+
+
 @pytest.fixture
 def feed_server() -> Iterator[FeedServer]:
     with FeedServer() as server:

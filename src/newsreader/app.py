@@ -50,6 +50,8 @@ def build_window(
     window = MainWindow(store, paths, settings)
 
     def start_background() -> None:
+        if not window.isVisible():  # closed before its first paint was handled
+            return
         from newsreader.qt.sync_bridge import SyncController
 
         options: dict[str, object] = {

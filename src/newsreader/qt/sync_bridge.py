@@ -12,9 +12,11 @@ signals.  `SyncController` is the GUI-side facade.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import multiprocessing
 import os
+import weakref
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,15 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 from newsreader.core.model import SyncReport
 
 _CONTEXT = multiprocessing.get_context("spawn")
+_LIVE_WORKERS: weakref.WeakSet[SyncWorker] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_sync_processes() -> None:
+    """However the app ends, no sync process outlives it (nor blocks its exit:
+    multiprocessing would otherwise wait for the non-daemon child forever)."""
+    for worker in list(_LIVE_WORKERS):
+        worker.kill_process()
 
 
 def sync_process_main(
@@ -94,6 +105,7 @@ class SyncWorker(QObject):
         self._process: Any = None
         self._conn: Connection | None = None
         self.cancel_event = _CONTEXT.Event()
+        _LIVE_WORKERS.add(self)
 
     def _connection(self) -> Connection:
         if self._process is None or not self._process.is_alive() or self._conn is None:
@@ -138,6 +150,7 @@ class SyncWorker(QObject):
         process = self._process
         if process is not None and process.is_alive():
             process.kill()
+            process.join(2.0)
 
     @Slot()
     def close(self) -> None:
