@@ -103,7 +103,7 @@ class HeadlineDelegate(QStyledItemDelegate):
         )
         age = relative_age(article.date, datetime.now(UTC), chinese=self.chinese)
         age_text = f" · {age}"
-        name_w = min(sfm.horizontalAdvance(article.feed_title), int(line2.width() * 0.4))
+        name_w = min(sfm.horizontalAdvance(article.feed_title) + 2, int(line2.width() * 0.4))
         source = sfm.elidedText(article.feed_title, Qt.TextElideMode.ElideRight, name_w)
         source += age_text
         source_w = sfm.horizontalAdvance(source)

@@ -195,6 +195,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self._restore_state()
         self._update_empty_state()
+        self._show_idle_status()
         self.headlines.setFocus()
 
     # -- building -----------------------------------------------------------
@@ -562,6 +563,10 @@ class MainWindow(QMainWindow):
             self.sync.cancel()
             self.status_label.setText(self.tr("Cancelling…"))
 
+    def _show_idle_status(self) -> None:
+        unread = self.subs_model.total_unread()
+        self.status_label.setText(ntr("MainWindow", "%n unread", unread) if unread else "")
+
     def _on_sync_started(self, total: int) -> None:
         self._sync_failed = 0
         self._sync_new = 0
@@ -844,6 +849,8 @@ class MainWindow(QMainWindow):
         self._update_tray()
 
     def _update_tray(self) -> None:
+        if self.sync is None or not self.sync.running:
+            self._show_idle_status()
         tray = getattr(self, "_tray", None)
         if tray is not None:
             unread = self.subs_model.total_unread()
