@@ -40,3 +40,9 @@ def test_qt_layer_has_no_widgets() -> None:
         " newsreader.qt.render, newsreader.qt.sync_bridge"
     )
     assert "PySide6.QtWidgets" not in loaded
+
+
+def test_a_sync_that_parses_nothing_loads_no_parser() -> None:
+    """A warm sync (all 304) must not pay for importing feedparser and friends."""
+    loaded = modules_after("import newsreader.core.sync, newsreader.core.cli")
+    assert not {"feedparser", "lxml", "nh3"} & loaded

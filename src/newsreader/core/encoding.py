@@ -28,8 +28,6 @@ import codecs
 import functools
 import re
 
-import charset_normalizer
-
 __all__ = ["decode_feed_bytes", "normalize_encoding"]
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -269,6 +267,8 @@ def _sniff_wide(content: bytes) -> str:
 
 def _detect(content: bytes) -> str:
     """Guess the charset statistically; "" when nothing plausible is found."""
+    import charset_normalizer  # only when a guess is needed: it costs ~8 MB
+
     matches = charset_normalizer.from_bytes(content)
     best = matches.best()
     if best is None:

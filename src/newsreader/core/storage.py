@@ -124,7 +124,13 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """A short write transaction: BEGIN IMMEDIATE … COMMIT (rollback on error)."""
+        """A short write transaction: BEGIN IMMEDIATE … COMMIT (rollback on error).
+
+        Nested use joins the transaction already open.
+        """
+        if self.conn.in_transaction:
+            yield self.conn
+            return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn

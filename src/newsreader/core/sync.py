@@ -16,7 +16,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +31,6 @@ from newsreader.core.model import (
     ParsedFeed,
     SyncReport,
 )
-from newsreader.core.parse import parse_feed
 from newsreader.core.storage import Store
 
 MAX_BACKOFF_S = 24 * 3600
@@ -55,6 +54,19 @@ class _Fetched:
     parsed: ParsedFeed | None = None
     body_hash: str = ""
     error: NewsreaderError | None = None
+
+
+def parse_body(
+    content: bytes, url: str, headers: dict[str, str], encoding_override: str
+) -> ParsedFeed:
+    """Parse in whichever process runs this; the parser loads on first use.
+
+    Keeping feedparser, lxml and nh3 out of the importing process matters for
+    a warm sync (all 304s, nothing to parse) and for the sync's memory.
+    """
+    from newsreader.core.parse import parse_feed
+
+    return parse_feed(content, url, headers, encoding_override)
 
 
 def exit_with_parent(parent_pid: int, poll_s: float = 1.0) -> None:
@@ -97,6 +109,8 @@ class SyncService:
         # None: decide per sync by feed count; 0: always parse in threads.
         self.parse_processes = parse_processes
         self._pool: ProcessPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+        self._use_processes = False
 
     def close(self) -> None:
         if self._pool is not None:
@@ -178,9 +192,20 @@ class SyncService:
             and len(feeds) >= PROCESS_POOL_MIN_FEEDS
             and multiprocessing.cpu_count() > 1
         )
-        parse_pool = self._process_pool() if use_processes else None
-        for item in self._fetch_all(feeds, parse_pool, cancel):
-            report(self._store(item))
+        self._use_processes = use_processes
+        unchanged: list[_Fetched] = []
+        for item in self._fetch_all(feeds, cancel):
+            if item.not_modified is not None or (
+                item.body and item.parsed is None and not item.error
+            ):
+                # Nothing to parse: bookkeeping only, written in batches.
+                unchanged.append(item)
+                report(self._unchanged_result(item))
+                if len(unchanged) >= 50:
+                    self._store_unchanged(unchanged)
+            else:
+                report(self._store(item))
+        self._store_unchanged(unchanged)
         return SyncReport(
             tuple(results),
             cancelled=cancel.is_set(),
@@ -188,9 +213,7 @@ class SyncService:
             purged=purged,
         )
 
-    def _fetch_all(
-        self, feeds: list[Feed], parse_pool: Executor | None, cancel: threading.Event
-    ) -> Iterator[_Fetched]:
+    def _fetch_all(self, feeds: list[Feed], cancel: threading.Event) -> Iterator[_Fetched]:
         """Fetch (and parse) on daemon threads; yield results as they arrive.
 
         Daemon threads, not a ThreadPoolExecutor: after a cancel nobody waits
@@ -209,7 +232,7 @@ class SyncService:
                     feed = jobs.get_nowait()
                 except queue.Empty:
                     return
-                results.put(self._fetch_and_parse(feed, parse_pool, cancel))
+                results.put(self._fetch_and_parse(feed, cancel))
 
         for n in range(max(1, min(self.max_workers, len(feeds)))):
             threading.Thread(target=work, name=f"fetch-{n}", daemon=True).start()
@@ -223,6 +246,11 @@ class SyncService:
             yield item
 
     def _process_pool(self) -> ProcessPoolExecutor:
+        """Created on the first body that needs parsing (a warm sync has none)."""
+        with self._pool_lock:
+            return self._make_pool()
+
+    def _make_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
             workers = self.parse_processes or min(2, multiprocessing.cpu_count())
             self._pool = ProcessPoolExecutor(
@@ -233,9 +261,7 @@ class SyncService:
             )
         return self._pool
 
-    def _fetch_and_parse(
-        self, feed: Feed, parse_pool: Executor | None, cancel: threading.Event
-    ) -> _Fetched:
+    def _fetch_and_parse(self, feed: Feed, cancel: threading.Event) -> _Fetched:
         """Runs in a fetch thread: network and parsing, no database."""
         if cancel.is_set():
             return _Fetched(feed, error=FetchError("Cancelled"))
@@ -249,16 +275,20 @@ class SyncService:
         if digest == feed.body_hash and feed.status is FeedStatus.OK:
             return _Fetched(feed, body=got, body_hash=digest)
         try:
-            if parse_pool is not None:
-                parsed = parse_pool.submit(
-                    parse_feed,
-                    got.content,
-                    got.url,
-                    got.headers,
-                    feed.encoding_override,
-                ).result()
+            if self._use_processes:
+                parsed = (
+                    self._process_pool()
+                    .submit(
+                        parse_body,
+                        got.content,
+                        got.url,
+                        got.headers,
+                        feed.encoding_override,
+                    )
+                    .result()
+                )
             else:
-                parsed = parse_feed(got.content, got.url, got.headers, feed.encoding_override)
+                parsed = parse_body(got.content, got.url, got.headers, feed.encoding_override)
         except NewsreaderError as exc:
             return _Fetched(feed, body=got, error=exc)
         except Exception as exc:  # noqa: BLE001 - one broken feed never stops a sync
@@ -273,6 +303,30 @@ class SyncService:
 
     def _interval_s(self, feed: Feed) -> float:
         return 60.0 * (feed.interval_minutes or self.default_interval_min)
+
+    @staticmethod
+    def _unchanged_result(item: _Fetched) -> FeedResult:
+        status = 304 if item.not_modified is not None else 200
+        return FeedResult(item.feed.id, item.feed.title, Outcome.UNCHANGED, http_status=status)
+
+    def _store_unchanged(self, items: list[_Fetched]) -> None:
+        """Record a batch of unchanged feeds in one short transaction."""
+        if not items:
+            return
+        now = time.time()
+        with self.store.write():
+            for item in items:
+                headers = item.not_modified or item.body
+                assert headers is not None
+                self.store.record_not_modified(
+                    item.feed.id,
+                    next_check=now + self._interval_s(item.feed),
+                    etag=headers.etag,
+                    last_modified=headers.last_modified,
+                    new_url=headers.permanent_url,
+                    http_status=304 if item.not_modified is not None else 200,
+                )
+        items.clear()
 
     def _store(self, item: _Fetched) -> FeedResult:
         feed = item.feed
