@@ -1,31 +1,37 @@
 """Sync benchmark (not a test): Newsreader vs reader vs Newsboat on the farm.
 
     .venv/bin/python bench/sync_bench.py [--runs 5] [--tools newsreader,reader,...]
-    .venv/bin/python bench/sync_bench.py --profile      # where Newsreader's time goes
     .venv/bin/python bench/sync_bench.py --setup        # install reader and Newsboat first
+    .venv/bin/python bench/sync_bench.py --profile      # where Newsreader's cold time goes
+    .venv/bin/python bench/sync_bench.py --nagle        # FeedServer without TCP_NODELAY
 
 The farm (bench/farm.py: 200 feeds, 10,000 entries, ~54 MB of HTML, ETag +
-gzip) is served by a thread of this process.  Every tool runs as its own
-process; its wall time is measured from spawn to exit, and the RSS of its
-whole process tree (VmRSS of the process and all its descendants, summed) is
-sampled every 20 ms.  Runs are interleaved (run 1 of every tool, then run 2,
-...) so drift hits all tools alike; medians are reported.
+gzip, TCP_NODELAY) is served by a thread of this process.  Every tool runs as
+its own process; its wall time is measured from spawn to exit, its CPU time
+(user + system, children included) from rusage, and the RSS of its whole
+process tree (VmRSS of the process and all its descendants, summed; PSS too)
+is sampled every 20 ms.  Runs are interleaved (run 1 of every tool, then run
+2, ...) so drift hits all tools alike; medians are reported.  Before each
+run the bench waits for the machine to be quiet, and a run during which
+other processes used more than 0.15 of a core is done again (3 tries).
 
 * Newsreader: fresh --data-dir, `newsreader import farm.opml` (not timed),
   `newsreader sync` cold, then again on the same dir (warm: every answer
   must be a 304 and the articles table must not change).
+  `--newsreader-settings JSON` writes a settings.json into the data dir
+  first (e.g. per_host_connections), to try levers without code changes.
 * reader (lemon24), in its own venv (/tmp/bench-reader): make_reader +
   add_feed per URL (not timed), `update_feeds()` cold in a new process, then
   `update_feeds(scheduled=False)` warm in another.
 * Newsboat: `newsboat -C config -u urls -c cache.db -x reload` with an empty
-  config.  It sends If-None-Match only from its third run (the first run does
-  not store ETags), so its warm figure is the third run; the second is kept
-  in the JSON as `second_s`.
+  config, HOME in a temp dir.  It stores ETags only from its second run on,
+  so its warm figure is the third run; the second is kept in the JSON as
+  `second_s`.
 * feedparser alone: feedparser.parse() with default settings on the 200
   documents in one process (the parse loop is timed; the process wall time
   is in the JSON too).
 
-Results: a table on stdout, JSON in bench/out/sync.json.
+Results: a table on stdout, JSON in bench/out/sync.json (see bench/README.md).
 """
 
 from __future__ import annotations

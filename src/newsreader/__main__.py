@@ -15,6 +15,11 @@ from collections.abc import Sequence
 def main(argv: Sequence[str] | None = None) -> int:
     multiprocessing.freeze_support()
     args = list(sys.argv[1:] if argv is None else argv)
+    from newsreader.core.desktop_entry import main as desktop_entry_main
+
+    code = desktop_entry_main(args)
+    if code is not None:
+        return code
     from newsreader.core.cli import build_parser
     from newsreader.core.cli import main as cli_main
 

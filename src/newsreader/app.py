@@ -67,7 +67,7 @@ def build_window(
             app.aboutToQuit.connect(controller.shutdown)
         window.attach_sync(controller)
         controller.schedule(settings.sync_interval_minutes)
-        if start_sync and settings.sync_on_startup:
+        if start_sync and settings.sync_on_startup and window.subs_model.has_feeds():
             controller.sync(force=False)
 
     window.after_first_paint(start_background)

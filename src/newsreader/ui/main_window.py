@@ -618,6 +618,9 @@ class MainWindow(QMainWindow):
         self._update_empty_state()
         self.progress.hide()
         self.cancel_button.hide()
+        if not report.results:  # nothing was due
+            self._show_idle_status()
+            return
         parts = [ntr("MainWindow", "%n new", report.new_count)]
         if report.failed:
             parts.append(ntr("MainWindow", "%n feed(s) failed", len(report.failed)))
