@@ -917,14 +917,20 @@ class MainWindow(QMainWindow):
         self._load_view(self.current_node())
         article_id = s.value("view/article")
         if article_id is not None:
-            try:
-                if self.select_article(int(str(article_id))):
-                    pos = int(str(s.value("view/article_scroll", 0)))
-                    QTimer.singleShot(
-                        0, lambda: self.article_view.verticalScrollBar().setValue(pos)
-                    )
-            except (TypeError, ValueError):
-                pass
+            # After the first paint: paging down to an old article must not
+            # delay the window.
+            scroll = s.value("view/article_scroll", 0)
+            QTimer.singleShot(0, lambda: self._restore_article(article_id, scroll))
+
+    def _restore_article(self, article_id: object, scroll: object) -> None:
+        if self.current_article_id() is not None:
+            return  # the user got there first
+        try:
+            if self.select_article(int(str(article_id))):
+                pos = int(str(scroll))
+                QTimer.singleShot(0, lambda: self.article_view.verticalScrollBar().setValue(pos))
+        except (TypeError, ValueError):
+            pass
 
     def save_state(self) -> None:
         s = self.ui_state
