@@ -16,18 +16,19 @@ import sqlite3
 import subprocess
 import sys
 import tarfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+import xvfb
 from conftest import fill_cache
 from feedgen import make_entries, rss
 from feedserver import FeedServer
 from newsreader import __version__
 from newsreader.core.storage import Store
 from newsreader.core.sync import PROCESS_POOL_MIN_FEEDS
+from xvfb import run_x, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "dist"
@@ -124,41 +125,10 @@ def test_bundle_contents(bundle: Path) -> None:
 
 @pytest.fixture
 def display() -> Iterator[str]:
-    if not (shutil.which("Xvfb") and shutil.which("xdotool")):
+    if not xvfb.available():
         pytest.skip("needs Xvfb and xdotool")
-    read_fd, write_fd = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    with os.fdopen(read_fd) as pipe:
-        number = pipe.readline().strip()
-    yield f":{number}"
-    xvfb.terminate()
-    xvfb.wait(timeout=10)
-
-
-def run_x(display: str, *args: str) -> str:
-    out = subprocess.run(
-        list(args),
-        env={**os.environ, "DISPLAY": display},
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-    return out.stdout.strip()
-
-
-def wait_for(predicate: Callable[[], object], timeout: float = 30.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what or predicate}")
+    with xvfb.virtual_display() as name:
+        yield name
 
 
 def descendants(pid: int) -> dict[int, list[str]]:
