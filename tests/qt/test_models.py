@@ -135,3 +135,18 @@ def test_subscriptions_tree_counts_and_errors(store: Store) -> None:
     model.refresh()
     assert model.index_of(Node(NodeKind.FEED, c)).isValid()
     del check
+
+
+def test_rows_have_accessible_text_with_state_and_source(store: Store) -> None:
+    feed = store.add_feed("http://a.test/feed", title="Alpha News")
+    store_entries(store, feed, entries("a", 2))
+    model = HeadlineModel(store)
+    model.set_query(ArticleQuery())
+    first = model.article_at(0)
+    assert first is not None
+    store.set_starred([first.id])
+    model.set_local_state([first.id], starred=True)
+    text = model.index(0).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert text.startswith("unread, starred: a headline 0")
+    assert "Feed" in text or "Alpha" in text
+    assert model.index(1).data(Qt.ItemDataRole.AccessibleTextRole).startswith("unread: ")

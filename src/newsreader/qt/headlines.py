@@ -17,6 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -38,6 +39,19 @@ class HeadlineRole(enum.IntEnum):
     DATE = enum.auto()  # aware datetime
     READ = enum.auto()
     STARRED = enum.auto()
+
+
+def accessible_text(article: Article) -> str:
+    """What a screen reader says for a row: state, title, source and date."""
+    state = [
+        QCoreApplication.translate("Headlines", "unread")
+        if not article.read
+        else QCoreApplication.translate("Headlines", "read")
+    ]
+    if article.starred:
+        state.append(QCoreApplication.translate("Headlines", "starred"))
+    when = article.date.astimezone().strftime("%Y-%m-%d %H:%M")
+    return f"{', '.join(state)}: {article.title} — {article.feed_title}, {when}"
 
 
 def _key(article: Article) -> tuple[float, int]:
@@ -83,6 +97,8 @@ class HeadlineModel(QAbstractListModel):
         article = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return article.title
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return accessible_text(article)
         if role == Qt.ItemDataRole.ToolTipRole:
             local = article.date.astimezone()
             return f"{article.title}\n{article.feed_title} · {local:%Y-%m-%d %H:%M}"
