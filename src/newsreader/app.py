@@ -10,14 +10,16 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from newsreader.core.paths import AppPaths
+from newsreader.core.resources import resource_path
 from newsreader.core.settings import load_settings
 from newsreader.core.storage import Store
 from newsreader.qt.icons import icon
+from newsreader.qt.timefmt import set_ui_chinese
 from newsreader.ui.main_window import MainWindow
 
 
@@ -36,6 +38,38 @@ def ui_font() -> QFont:
                 "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", "Source Han Sans SC"]  # fmt: skip
     font.setFamilies(families)
     return font
+
+
+def ui_locale(language: str) -> QLocale:
+    """The UI language: the setting ("zh_CN", "en", ...) or, when empty, the system's."""
+    return QLocale(language) if language else QLocale.system()
+
+
+def install_translations(app: QCoreApplication, language: str) -> list[QTranslator]:
+    """Load Newsreader's and Qt's own translations for `language`.
+
+    Call before any window is built: texts are translated when widgets are
+    created.  The locale also becomes the default, so relative ages and
+    numbers follow the UI language.  Returns the translators that loaded.
+    """
+    locale = ui_locale(language)
+    QLocale.setDefault(locale)
+    loaded: list[QTranslator] = []
+    sources = (
+        ("newsreader", str(resource_path("translations"))),
+        ("qtbase", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+    )
+    for name, directory in sources:
+        translator = QTranslator(app)
+        if translator.load(locale, name, "_", directory):
+            app.installTranslator(translator)
+            loaded.append(translator)
+        else:
+            translator.deleteLater()
+        if name == "newsreader":  # ages in Chinese only when the UI is Chinese
+            chinese = locale.language() == QLocale.Language.Chinese
+            set_ui_chinese(chinese and bool(loaded))
+    return loaded
 
 
 def build_window(
@@ -87,6 +121,7 @@ def run_app(argv: Sequence[str]) -> int:
     app.setWindowIcon(icon("newsreader"))
     app.setDesktopFileName("newsreader")
     paths = AppPaths.resolve(args.data_dir)
+    install_translations(app, load_settings(paths.settings_file).language)
     window = build_window(paths, start_sync=not args.no_sync)
     if QSystemTrayIcon.isSystemTrayAvailable():
         tray = QSystemTrayIcon(icon("newsreader"), window)

@@ -41,3 +41,17 @@ def test_cjk_gets_taller_lines() -> None:
     cjk = render_article(article(title="国务院常务会议", snippet="部署经济工作网络安全"))
     assert "line-height: 150%" in latin
     assert "line-height: 175%" in cjk
+
+
+def test_light_and_dark_colours() -> None:
+    from newsreader.qt.render import DARK, LIGHT
+
+    light = render_article(article(content_html="<blockquote>q</blockquote><pre>c</pre>"))
+    dark = render_article(article(content_html="<blockquote>q</blockquote><pre>c</pre>"), dark=True)
+    assert light != dark
+    for key in ("text", "muted", "quote", "link", "code_bg", "rule"):
+        assert LIGHT[key] != DARK[key]
+        assert LIGHT[key] in light and LIGHT[key] not in dark
+        assert DARK[key] in dark and DARK[key] not in light
+    assert f"a {{ color: {DARK['link']}" in dark
+    assert f"hr {{ border: none; background-color: {DARK['rule']}" in dark

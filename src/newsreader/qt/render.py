@@ -22,18 +22,26 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 # Qt's rich text understands a subset of CSS 2.1; line-height works as a percentage.
 STYLE = """
-body { font-size: %(px)dpx; }
+body { font-size: %(px)dpx; color: %(text)s; }
 h1 { font-size: %(h1)dpx; font-weight: 600; margin: 0 0 6px 0; }
-.meta { color: #6b7280; font-size: %(small)dpx; margin: 0 0 4px 0; }
-.meta a { color: #6b7280; }
-.note { color: #6b7280; font-size: %(small)dpx; }
-.img-alt { color: #6b7280; font-style: italic; }
+.meta { color: %(muted)s; font-size: %(small)dpx; margin: 0 0 4px 0; }
+.meta a { color: %(muted)s; }
+.note { color: %(muted)s; font-size: %(small)dpx; }
+.img-alt { color: %(muted)s; font-style: italic; }
 p, li { line-height: %(lh)d%%; }
-blockquote { color: #4b5563; margin-left: 12px; }
-pre, code { font-family: monospace; font-size: %(small)dpx; }
-a { color: #1c64c8; text-decoration: none; }
-hr { border: none; background-color: #e5e7eb; height: 1px; }
+blockquote { color: %(quote)s; margin-left: 12px; }
+pre, code { font-family: monospace; font-size: %(small)dpx; background-color: %(code_bg)s; }
+a { color: %(link)s; text-decoration: none; }
+table { border-color: %(rule)s; }
+th, td { border-color: %(rule)s; }
+hr { border: none; background-color: %(rule)s; height: 1px; }
 """
+
+# Colours for the light and the dark colour scheme (contrast >= 4.5:1 for text).
+LIGHT = {"text": "#1f2328", "muted": "#6b7280", "quote": "#4b5563", "link": "#1c64c8",
+         "code_bg": "#f3f4f6", "rule": "#e5e7eb"}  # fmt: skip
+DARK = {"text": "#e6e6e6", "muted": "#9ca3af", "quote": "#c0c6cf", "link": "#74b3ff",
+        "code_bg": "#2a2d33", "rule": "#3a3f47"}  # fmt: skip
 
 
 def _tr(text: str) -> str:
@@ -67,6 +75,7 @@ def render_article(
     *,
     base_px: int = 16,
     cached_image: Callable[[str], bool] = lambda url: False,
+    dark: bool = False,
 ) -> str:
     body = article.content_html or article.summary_html
     cjk = is_mostly_cjk(article.title + " " + article.snippet)
@@ -75,6 +84,7 @@ def render_article(
         "h1": round(base_px * 1.5),
         "small": round(base_px * 0.85),
         "lh": 175 if cjk else 150,
+        **(DARK if dark else LIGHT),
     }
     meta = [html.escape(article.feed_title)]
     if article.author:

@@ -6,8 +6,18 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import QLocale
 
+_ui_chinese: bool | None = None  # set by the app once the UI language is chosen
+
+
+def set_ui_chinese(value: bool | None) -> None:
+    """Ages in Chinese when the UI is; None falls back to the default QLocale."""
+    global _ui_chinese
+    _ui_chinese = value
+
 
 def ui_is_chinese() -> bool:
+    if _ui_chinese is not None:
+        return _ui_chinese
     return QLocale().language() == QLocale.Language.Chinese
 
 

@@ -37,7 +37,7 @@ class ArticleView(QTextBrowser):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("article")
-        self.setAccessibleName("Article")
+        self.setAccessibleName(self.tr("Article"))
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -45,6 +45,8 @@ class ArticleView(QTextBrowser):
         self._image_path = image_path
         self._zoom = 1.0
         self._article: Article | None = None
+        self._dark = False
+        self._placeholder = ""
         self.remote_requests: list[str] = []  # what a page asked for and did not get
         self.document().setDocumentMargin(24)
         self.show_placeholder("")
@@ -61,17 +63,36 @@ class ArticleView(QTextBrowser):
             article,
             base_px=round(BASE_PX * self._zoom),
             cached_image=lambda url: self._image_path(url) is not None,
+            dark=self._dark,
         )
         self.setHtml(html)
         self.verticalScrollBar().setValue(0)
 
     def show_placeholder(self, text: str) -> None:
         self._article = None
+        self._placeholder = text
         px = round(BASE_PX * self._zoom)
+        muted = "#9ca3af" if self._dark else "#6b7280"
         self.setHtml(
-            f'<html><body style="font-size:{px}px; color:#6b7280">'
+            f'<html><body style="font-size:{px}px; color:{muted}">'
             f'<p align="center"><br/><br/>{text}</p></body></html>'
         )
+
+    @property
+    def dark(self) -> bool:
+        return self._dark
+
+    def set_dark(self, dark: bool) -> None:
+        """Switch the page colours; the current article is rendered again."""
+        if dark == self._dark:
+            return
+        self._dark = dark
+        if self._article is not None:
+            pos = self.verticalScrollBar().value()
+            self.show_article(self._article)
+            self.verticalScrollBar().setValue(pos)
+        else:
+            self.show_placeholder(self._placeholder)
 
     def loadResource(self, kind: int, url: QUrl | str) -> Any:
         """Images from the local cache only; never the network, never files."""

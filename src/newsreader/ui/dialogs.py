@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,10 +31,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from newsreader.core.model import FeedStatus
 from newsreader.core.settings import Settings
 from newsreader.core.storage import Store
 from newsreader.qt.actions import ActionRegistry, ShortcutConflict
 from newsreader.qt.i18n import ntr
+
+# Feed statuses as the user reads them (the enum values are for scripts);
+# translated in context "Dialogs".
+STATUS_TEXTS = {
+    FeedStatus.NEW: "not synced yet",
+    FeedStatus.OK: "OK",
+    FeedStatus.ERROR: "error",
+    FeedStatus.GONE: "gone (HTTP 410)",
+}
+
+
+def status_text(status: FeedStatus) -> str:
+    return QCoreApplication.translate("Dialogs", STATUS_TEXTS.get(status, str(status)))
 
 
 class _DiscoverSignals(QObject):
@@ -59,7 +73,8 @@ class _DiscoverTask(QRunnable):
         except NewsreaderError as exc:
             self.signals.failed.emit(str(exc))
         except Exception as exc:  # noqa: BLE001 - shown in the dialog, never a crash
-            self.signals.failed.emit(f"Unexpected error: {exc!r}")
+            message = QCoreApplication.translate("AddFeedDialog", "Unexpected error: %1")
+            self.signals.failed.emit(message.replace("%1", repr(exc)))
         finally:
             fetcher.close()
 
@@ -77,7 +92,7 @@ class AddFeedDialog(QDialog):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.url_edit = QLineEdit(url, self)
-        self.url_edit.setPlaceholderText("https://example.com/feed.xml  or  example.com")
+        self.url_edit.setPlaceholderText(self.tr("https://example.com/feed.xml  or  example.com"))
         self.url_edit.setAccessibleName(self.tr("Feed or website address"))
         form.addRow(self.tr("Address:"), self.url_edit)
         self.find_button = QPushButton(self.tr("Find feeds"), self)
@@ -179,7 +194,9 @@ class FeedPropertiesDialog(QDialog):
         self.encoding.setCurrentText(feed.encoding_override)
         self.encoding.setToolTip(self.tr("Leave empty to detect the encoding automatically"))
         form.addRow(self.tr("Encoding:"), self.encoding)
-        status = feed.status.value + (f" (HTTP {feed.http_status})" if feed.http_status else "")
+        status = status_text(feed.status) + (
+            f" (HTTP {feed.http_status})" if feed.http_status else ""
+        )
         form.addRow(self.tr("Last status:"), QLabel(status, self))
         error = QLabel(feed.error or "—", self)
         error.setWordWrap(True)
@@ -231,7 +248,7 @@ class FeedHealthDialog(QDialog):
             return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "—"
 
         for row, feed in enumerate(failing_first):
-            values = [feed.title or feed.url, feed.status.value, str(feed.http_status or ""),
+            values = [feed.title or feed.url, status_text(feed.status), str(feed.http_status or ""),
                       when(feed.last_success), when(feed.next_check), feed.error]  # fmt: skip
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)

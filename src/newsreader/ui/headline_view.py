@@ -131,7 +131,7 @@ class HeadlineView(QListView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("headlines")
-        self.setAccessibleName("Headlines")
+        self.setAccessibleName(self.tr("Headlines"))
         self.setItemDelegate(HeadlineDelegate(self))
         self.setUniformItemSizes(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

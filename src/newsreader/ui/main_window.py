@@ -18,7 +18,13 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QResizeEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -64,6 +70,7 @@ class EmptyState(QWidget):
     def __init__(self, registry: ActionRegistry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("empty-state")
+        self.setAccessibleName(self.tr("No subscriptions yet"))
         layout = QVBoxLayout(self)
         layout.addStretch(2)
         title = QLabel(self.tr("No subscriptions yet"), self)
@@ -91,6 +98,7 @@ class EmptyState(QWidget):
         ):
             button = QPushButton(text, self)
             button.setObjectName(action_id)
+            button.setAccessibleName(text.replace("…", ""))
             button.clicked.connect(registry[action_id].trigger)
             row.addWidget(button)
             self.buttons[action_id] = button
@@ -161,6 +169,7 @@ class MainWindow(QMainWindow):
         middle_layout.setSpacing(0)
         middle_layout.addWidget(self.search)
         self.middle_stack = QStackedWidget(middle)
+        self.middle_stack.setAccessibleName(self.tr("Headlines"))
         self.middle_stack.addWidget(self.headlines)
         self.empty_state = EmptyState(self.registry, self)
         self.middle_stack.addWidget(self.empty_state)
@@ -183,6 +192,9 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._connect()
+        hints = QGuiApplication.styleHints()
+        self.article_view.set_dark(hints.colorScheme() == Qt.ColorScheme.Dark)
+        hints.colorSchemeChanged.connect(self._on_color_scheme)
 
         self._mark_read_timer = QTimer(self)
         self._mark_read_timer.setSingleShot(True)
@@ -241,6 +253,7 @@ class MainWindow(QMainWindow):
             self.menus[key] = menu
         toolbar = self.addToolBar(self.tr("Main"))
         toolbar.setObjectName("toolbar")
+        toolbar.setAccessibleName(self.tr("Main toolbar"))
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for action in self.registry.toolbar_actions():
@@ -250,12 +263,16 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         status = self.statusBar()
         self.status_label = QLabel(self)
+        self.status_label.setObjectName("status")
+        self.status_label.setAccessibleName(self.tr("Status"))
         self.progress = QProgressBar(self)
         self.progress.setMaximumWidth(160)
         self.progress.setTextVisible(False)
+        self.progress.setAccessibleName(self.tr("Sync progress"))
         self.progress.hide()
         self.cancel_button = QToolButton(self)
         self.cancel_button.setText(self.tr("Cancel"))
+        self.cancel_button.setAccessibleName(self.tr("Cancel sync"))
         self.cancel_button.clicked.connect(self.cancel_sync)
         self.cancel_button.hide()
         status.addWidget(self.status_label, 1)
@@ -319,6 +336,9 @@ class MainWindow(QMainWindow):
         }
         for action_id, handler in handlers.items():
             r[action_id].triggered.connect(lambda _checked=False, h=handler: h())
+
+    def _on_color_scheme(self, scheme: Qt.ColorScheme) -> None:
+        self.article_view.set_dark(scheme == Qt.ColorScheme.Dark)
 
     # -- views and selection ------------------------------------------------
 

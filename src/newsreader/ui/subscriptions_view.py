@@ -70,7 +70,7 @@ class SubscriptionsView(QTreeView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("subscriptions")
-        self.setAccessibleName("Subscriptions")
+        self.setAccessibleName(self.tr("Subscriptions"))
         self.setHeaderHidden(True)
         self.setItemDelegate(CountDelegate(self))
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -14,7 +14,7 @@ class UndoToast(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("toast")
-        self.setAccessibleName("Notification")
+        self.setAccessibleName(self.tr("Notification"))
         self.setStyleSheet(
             "#toast { background: #343a40; border-radius: 6px; }"
             "#toast QLabel { color: white; }"
@@ -25,6 +25,7 @@ class UndoToast(QFrame):
         layout.setContentsMargins(12, 6, 6, 6)
         self.label = QLabel(self)
         self.button = QPushButton(self.tr("Undo"), self)
+        self.button.setAccessibleName(self.tr("Undo"))
         self.button.clicked.connect(self.undo)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.button)
@@ -36,6 +37,7 @@ class UndoToast(QFrame):
 
     def show_message(self, text: str, undo: Callable[[], None] | None = None) -> None:
         self.label.setText(text)
+        self.label.setAccessibleName(text)
         self._undo = undo
         self.button.setVisible(undo is not None)
         self.adjustSize()
