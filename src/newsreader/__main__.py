@@ -31,5 +31,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return cli_main(args)
 
 
+def gui_main() -> int:
+    """The desktop app, for launchers that have no console."""
+    multiprocessing.freeze_support()
+    from newsreader.app import run_app
+
+    return run_app(sys.argv[1:])
+
+
 if __name__ == "__main__":
     sys.exit(main())
