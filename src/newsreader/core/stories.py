@@ -1,0 +1,466 @@
+"""Search, story clusters, hot stories and related articles, over the cache.
+
+Functions here take the `sqlite3.Connection` of a `Store` and never open a
+transaction themselves: the caller wraps writes in ``store.write()``.
+
+Search index
+    ``article_fts`` is a contentless FTS5 table (rowid = article id) over the
+    title and the body's plain text, pre-tokenized by `textindex` (every CJK
+    character a token).  Triggers on ``articles`` (plain SQL) only keep
+    books: a new or changed article is queued in ``article_fts_pending``; the
+    old text of an indexed article that changes, is purged or deleted is
+    kept in ``article_fts_stale``, because a contentless index forgets a row
+    only when handed the very text it indexed.  `index_articles` does the
+    work: it forgets the stale rows, then indexes the pending ones.  So the
+    cost of indexing (about 0.7 ms per 5 KB article) stays out of the
+    per-feed transactions of a sync, and a sync that is cut short leaves
+    its queue for the next call.  Until `index_articles` runs, a new
+    article is not found and a changed one is found by its old text.
+
+Clusters
+    ``article_cluster`` maps an article to its story (the id of the story's
+    first article).  `cluster_articles` fills it after a sync; an article not
+    clustered yet counts as its own story, so a cluster id is never null.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from newsreader.core import cluster, textindex
+from newsreader.core.sanitize import html_to_text
+
+MIGRATION: tuple[str, ...] = (
+    """
+    CREATE VIRTUAL TABLE article_fts USING fts5(
+        title, body, content='', tokenize='unicode61 remove_diacritics 2'
+    )
+    """,
+    "CREATE TABLE article_fts_pending (article_id INTEGER PRIMARY KEY)",
+    """
+    CREATE TABLE article_fts_stale (
+        id           INTEGER PRIMARY KEY,
+        article_id   INTEGER NOT NULL,
+        title        TEXT NOT NULL,
+        content_html TEXT NOT NULL,
+        summary_html TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TRIGGER article_fts_insert AFTER INSERT ON articles WHEN NEW.purged = 0 BEGIN
+        INSERT OR IGNORE INTO article_fts_pending(article_id) VALUES (NEW.id);
+    END
+    """,
+    """
+    CREATE TRIGGER article_fts_update
+    AFTER UPDATE OF title, content_html, summary_html, purged ON articles BEGIN
+        INSERT INTO article_fts_stale(article_id, title, content_html, summary_html)
+        SELECT OLD.id, OLD.title, OLD.content_html, OLD.summary_html
+        WHERE OLD.purged = 0
+          AND NOT EXISTS (SELECT 1 FROM article_fts_pending WHERE article_id = OLD.id);
+        DELETE FROM article_fts_pending WHERE article_id = OLD.id AND NEW.purged != 0;
+        INSERT OR IGNORE INTO article_fts_pending(article_id) SELECT NEW.id WHERE NEW.purged = 0;
+    END
+    """,
+    """
+    CREATE TRIGGER article_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO article_fts_stale(article_id, title, content_html, summary_html)
+        SELECT OLD.id, OLD.title, OLD.content_html, OLD.summary_html
+        WHERE OLD.purged = 0
+          AND NOT EXISTS (SELECT 1 FROM article_fts_pending WHERE article_id = OLD.id);
+        DELETE FROM article_fts_pending WHERE article_id = OLD.id;
+    END
+    """,
+    "INSERT INTO article_fts_pending(article_id) SELECT id FROM articles WHERE purged = 0",
+    """
+    CREATE TABLE article_cluster (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        cluster_id INTEGER NOT NULL
+    )
+    """,
+    "CREATE INDEX article_cluster_by_cluster ON article_cluster(cluster_id)",
+)
+
+_CHUNK = 500  # ids per IN (...) list
+# Related articles: how many of the article's rarest terms to search for,
+# and how many documents may hold a term for it to count as rare.
+RELATED_TERMS = 8
+RELATED_CANDIDATES = 100
+RELATED_PROBES = 40  # terms of the article whose frequency is looked up, at most
+
+
+def fts_title(title: str) -> str:
+    """What the index holds for a title."""
+    return textindex.index_text(title)
+
+
+def fts_body(content_html: str, summary_html: str) -> str:
+    """What the index holds for a body: its plain text, as `textindex` writes it."""
+    return textindex.index_text(html_to_text(content_html or summary_html))
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def _marks(ids: Sequence[int]) -> str:
+    return ",".join("?" * len(ids))
+
+
+# -- index -------------------------------------------------------------------------
+
+
+def index_articles(
+    conn: sqlite3.Connection, ids: Sequence[int] | None = None, limit: int | None = None
+) -> int:
+    """Bring the search index up to date; returns how many articles it indexed.
+
+    First forgets the old text of every changed, purged or deleted article,
+    then indexes the queued articles: all of them, or only those among `ids`;
+    at most `limit` (lowest ids first).  Safe to call at any time, and again:
+    what is done leaves the queue.
+    """
+    while stale := conn.execute(
+        "SELECT id, article_id, title, content_html, summary_html FROM article_fts_stale"
+        " ORDER BY id LIMIT ?",
+        (_CHUNK,),
+    ).fetchall():
+        conn.executemany(
+            "INSERT INTO article_fts(article_fts, rowid, title, body)"
+            " VALUES ('delete', ?, ?, ?)",
+            [(aid, fts_title(title), fts_body(content, summary))
+             for _, aid, title, content, summary in stale],
+        )  # fmt: skip
+        conn.execute("DELETE FROM article_fts_stale WHERE id <= ?", (stale[-1][0],))
+    select = """SELECT a.id, a.title, a.content_html, a.summary_html
+                FROM article_fts_pending p JOIN articles a ON a.id = p.article_id"""
+    done = 0
+    if ids is None:
+        while limit is None or done < limit:
+            count = _CHUNK if limit is None else min(_CHUNK, limit - done)
+            rows = conn.execute(select + " ORDER BY p.article_id LIMIT ?", (count,)).fetchall()
+            if not rows:
+                break
+            done += _index_rows(conn, rows)
+    else:
+        for chunk in _chunks(sorted(set(ids))):
+            rows = conn.execute(
+                select + f" WHERE p.article_id IN ({_marks(chunk)})", chunk
+            ).fetchall()
+            if limit is not None:
+                rows = rows[: max(0, limit - done)]
+            done += _index_rows(conn, rows)
+    return done
+
+
+def _index_rows(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> int:
+    conn.executemany(
+        "INSERT INTO article_fts(rowid, title, body) VALUES (?, ?, ?)",
+        [(aid, fts_title(str(title)), fts_body(str(content), str(summary)))
+         for aid, title, content, summary in rows],
+    )  # fmt: skip
+    conn.executemany(
+        "DELETE FROM article_fts_pending WHERE article_id = ?", [(r[0],) for r in rows]
+    )
+    return len(rows)
+
+
+def pending_count(conn: sqlite3.Connection) -> int:
+    """How many articles wait for `index_articles`."""
+    return int(conn.execute("SELECT count(*) FROM article_fts_pending").fetchone()[0])
+
+
+def rebuild_index(conn: sqlite3.Connection) -> int:
+    """Index every article again (after a change to `textindex`)."""
+    conn.execute("INSERT INTO article_fts(article_fts) VALUES ('delete-all')")
+    conn.execute("DELETE FROM article_fts_stale")
+    conn.execute(
+        "INSERT OR IGNORE INTO article_fts_pending(article_id)"
+        " SELECT id FROM articles WHERE purged = 0"
+    )
+    return index_articles(conn)
+
+
+# -- search ----------------------------------------------------------------------
+
+
+def search_ids(
+    conn: sqlite3.Connection, query: str, limit: int = 50, before: int | None = None
+) -> list[int]:
+    """Ids of the articles matching `query`, newest first (highest id first).
+
+    `before` pages on: only ids below it.  Ids follow arrival order, not
+    `sort_date`; see `match_clause` to filter a date-ordered query instead.
+    """
+    expression = textindex.build_query(query)
+    if not expression or limit <= 0:
+        return []
+    sql = """SELECT f.rowid FROM article_fts f JOIN articles a ON a.id = f.rowid
+             WHERE article_fts MATCH ? AND a.purged = 0"""
+    params: list[object] = [expression]
+    if before is not None:
+        sql += " AND f.rowid < ?"
+        params.append(before)
+    sql += " ORDER BY f.rowid DESC LIMIT ?"
+    params.append(limit)
+    return [int(r[0]) for r in conn.execute(sql, params)]
+
+
+def match_clause(query: str, column: str = "a.id") -> tuple[str, list[object]]:
+    """A WHERE condition (and its parameter) restricting `column` to the
+    articles matching `query`; it matches nothing when the query has no
+    searchable word."""
+    expression = textindex.build_query(query)
+    if not expression:
+        return "0", []
+    return f"{column} IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)", [expression]
+
+
+# -- clusters --------------------------------------------------------------------
+
+_ITEM_COLUMNS = "a.id, a.feed_id, a.sort_date, a.title, a.snippet, a.link"
+
+
+def _item(row: Sequence[object]) -> cluster.Item:
+    aid, feed_id, sort_date, title, snippet, link = row[:6]
+    return cluster.Item(
+        id=int(aid),  # type: ignore[call-overload]
+        source=int(feed_id),  # type: ignore[call-overload]
+        time=float(sort_date),  # type: ignore[arg-type]
+        title=str(title),
+        lead=str(snippet),
+        link=str(link),
+    )
+
+
+def _intervals(times: Iterable[float], margin: float) -> list[tuple[float, float]]:
+    """The union of [t - margin, t + margin] as sorted, disjoint intervals."""
+    merged: list[tuple[float, float]] = []
+    for t in sorted(times):
+        if merged and t - margin <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], t + margin)
+        else:
+            merged.append((t - margin, t + margin))
+    return merged
+
+
+def cluster_articles(
+    conn: sqlite3.Connection,
+    ids: Sequence[int] | None = None,
+    window_hours: float = cluster.WINDOW_HOURS,
+) -> dict[int, int]:
+    """Put the given articles (by default: every article not clustered yet)
+    into story clusters; returns {article id: cluster id} for those clustered
+    now.  Articles already clustered are left as they are."""
+    if ids is None:
+        rows = conn.execute(
+            f"""SELECT {_ITEM_COLUMNS} FROM articles a
+                LEFT JOIN article_cluster c ON c.article_id = a.id
+                WHERE c.article_id IS NULL AND a.purged = 0"""
+        ).fetchall()
+    else:
+        rows = []
+        for chunk in _chunks(list(ids)):
+            rows += conn.execute(
+                f"""SELECT {_ITEM_COLUMNS} FROM articles a
+                    LEFT JOIN article_cluster c ON c.article_id = a.id
+                    WHERE c.article_id IS NULL AND a.purged = 0 AND a.id IN ({_marks(chunk)})""",
+                chunk,
+            ).fetchall()
+    new = [_item(r) for r in rows]
+    if not new:
+        return {}
+    window_s = window_hours * 3600
+    known: list[tuple[cluster.Item, int]] = []
+    for low, high in _intervals((i.time for i in new), window_s):
+        for row in conn.execute(
+            f"""SELECT {_ITEM_COLUMNS}, c.cluster_id FROM articles a
+                JOIN article_cluster c ON c.article_id = a.id
+                WHERE a.purged = 0 AND a.sort_date BETWEEN ? AND ?""",
+            (low, high),
+        ):
+            known.append((_item(row), int(row[6])))
+    found = cluster.cluster(new, known, window_s=window_s)
+    conn.executemany(
+        "INSERT INTO article_cluster(article_id, cluster_id) VALUES (?, ?)", found.items()
+    )
+    return found
+
+
+def cluster_info(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """{article id: (cluster id, number of distinct feeds in that cluster)}.
+
+    An article not clustered yet is its own cluster with one source.
+    Unknown ids are left out.
+    """
+    own: dict[int, int] = {}
+    for chunk in _chunks(list(ids)):
+        for aid, cid in conn.execute(
+            f"""SELECT a.id, ifnull(c.cluster_id, a.id) FROM articles a
+                LEFT JOIN article_cluster c ON c.article_id = a.id
+                WHERE a.id IN ({_marks(chunk)})""",
+            chunk,
+        ):
+            own[int(aid)] = int(cid)
+    sources: dict[int, int] = {}
+    for chunk in _chunks(sorted(set(own.values()))):
+        for cid, count in conn.execute(
+            f"""SELECT c.cluster_id, count(DISTINCT a.feed_id) FROM article_cluster c
+                JOIN articles a ON a.id = c.article_id
+                WHERE c.cluster_id IN ({_marks(chunk)}) AND a.purged = 0
+                GROUP BY c.cluster_id""",
+            chunk,
+        ):
+            sources[int(cid)] = int(count)
+    return {aid: (cid, max(1, sources.get(cid, 1))) for aid, cid in own.items()}
+
+
+# -- hot stories -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HotCluster:
+    cluster_id: int
+    article_id: int  # the story's first article still in the cache: the row to show
+    sources: int  # distinct feeds
+    articles: int
+    newest: float  # sort_date of its newest article (UNIX seconds)
+    score: float  # `cluster.hotness`
+
+
+def hot_clusters(
+    conn: sqlite3.Connection,
+    limit: int = 50,
+    half_life_hours: float = 12.0,
+    *,
+    now: float | None = None,
+    feed_weights: Mapping[int, float] | None = None,
+    horizon_hours: float | None = None,
+) -> list[HotCluster]:
+    """The hottest stories first (see `cluster.hotness`).
+
+    Only articles of the last `horizon_hours` (default: ten half-lives,
+    when a story's heat is down to 1/1024) are looked at.  A feed's weight
+    defaults to 1; a story's weight is the mean weight of its feeds.  Ties go
+    to the newer story.
+    """
+    now = time.time() if now is None else now
+    horizon = horizon_hours if horizon_hours is not None else 10 * half_life_hours
+    weights = feed_weights or {}
+    stories: dict[int, tuple[int, set[int], int, float]] = {}
+    for cid, aid, feed_id, sort_date in conn.execute(
+        """SELECT ifnull(c.cluster_id, a.id), a.id, a.feed_id, a.sort_date FROM articles a
+           LEFT JOIN article_cluster c ON c.article_id = a.id
+           WHERE a.purged = 0 AND a.sort_date >= ?""",
+        (now - horizon * 3600,),
+    ):
+        first, feeds, count, newest = stories.get(cid, (aid, set(), 0, sort_date))
+        feeds.add(feed_id)
+        stories[cid] = (min(first, aid), feeds, count + 1, max(newest, sort_date))
+    hot = []
+    for cid, (first, feeds, count, newest) in stories.items():
+        weight = sum(weights.get(f, 1.0) for f in feeds) / len(feeds)
+        age_hours = (now - newest) / 3600
+        score = cluster.hotness(len(feeds), age_hours, half_life_hours, weight)
+        hot.append(HotCluster(cid, first, len(feeds), count, newest, score))
+    hot.sort(key=lambda h: (-h.score, -h.newest, -h.cluster_id))
+    return hot[: max(0, limit)]
+
+
+# -- related articles ------------------------------------------------------------
+
+
+_LATIN_WORD = re.compile(f"[^\\W\\d_{textindex.CJK_CLASS}]{{3,}}")
+_CJK_RUN = re.compile(f"[{textindex.CJK_CLASS}]+")
+_CUT_STOP_CHARS = str.maketrans(dict.fromkeys(cluster.STOP_CHARS, " "))
+
+
+def _related_terms(title: str, lead: str) -> list[str]:
+    """FTS5 terms for an article's subject: its words of 3 letters or more
+    (not stop words) and its CJK character pairs (not glue characters)."""
+    terms: dict[str, None] = {}
+    for text in (title, lead):
+        text = textindex.normalize(text).lower()
+        for word in _LATIN_WORD.findall(text):
+            if word not in cluster.STOP_WORDS:
+                terms[f'"{word}"'] = None
+        for run in _CJK_RUN.findall(text):
+            for piece in run.translate(_CUT_STOP_CHARS).split():
+                for i in range(len(piece) - 1):
+                    terms[f'"{piece[i]} {piece[i + 1]}"'] = None
+    return list(terms)[:RELATED_PROBES]
+
+
+def related(conn: sqlite3.Connection, article_id: int, limit: int = 5) -> list[int]:
+    """Up to `limit` articles about the same subject as `article_id`, from
+    other stories: never the article itself nor its own cluster, and at most
+    one article per story.
+
+    The subject is the article's rarest terms: words and CJK character pairs
+    of its title and lead held by at least one and at most
+    `RELATED_CANDIDATES` articles of other stories (the `RELATED_TERMS`
+    rarest of them).  A related article shares at least two of them (one, if
+    there is only one); those are ranked by bm25 over the search index
+    (title counting double), newer first on a tie.  Only indexed articles
+    are found (see `index_articles`).
+    """
+    row = conn.execute(
+        """SELECT a.title, a.snippet, ifnull(c.cluster_id, a.id) FROM articles a
+           LEFT JOIN article_cluster c ON c.article_id = a.id
+           WHERE a.id = ? AND a.purged = 0""",
+        (article_id,),
+    ).fetchone()
+    if row is None or limit <= 0:
+        return []
+    title, snippet, own_cluster = str(row[0]), str(row[1]), int(row[2])
+    own = {article_id} | {
+        int(r[0])
+        for r in conn.execute(
+            "SELECT article_id FROM article_cluster WHERE cluster_id = ?", (own_cluster,)
+        )
+    }
+    holders: list[tuple[int, str, list[int]]] = []
+    for term in _related_terms(title, snippet):
+        others = [
+            int(r[0])
+            for r in conn.execute(
+                "SELECT rowid FROM article_fts WHERE article_fts MATCH ? LIMIT ?",
+                (term, RELATED_CANDIDATES + len(own) + 1),
+            )
+            if int(r[0]) not in own
+        ]
+        if 0 < len(others) <= RELATED_CANDIDATES:
+            holders.append((len(others), term, others))
+    holders.sort()
+    rare = holders[:RELATED_TERMS]
+    shared = Counter(aid for _, _, others in rare for aid in others)
+    needed = min(2, len(rare))
+    candidates = [aid for aid, n in shared.items() if n >= needed]
+    if not candidates:
+        return []
+    expression = " OR ".join(term for _, term, _ in rare)
+    rows = conn.execute(
+        f"""SELECT f.rowid, bm25(article_fts, 2.0, 1.0), ifnull(c.cluster_id, a.id), a.sort_date
+            FROM article_fts f JOIN articles a ON a.id = f.rowid
+            LEFT JOIN article_cluster c ON c.article_id = a.id
+            WHERE article_fts MATCH ? AND a.purged = 0
+              AND f.rowid IN ({_marks(candidates)})""",
+        [expression, *candidates],
+    ).fetchall()
+    rows.sort(key=lambda r: (round(float(r[1]), 6), -float(r[3])))
+    found: list[int] = []
+    clusters = {own_cluster}
+    for aid, _score, cid, _date in rows:
+        if cid in clusters:
+            continue
+        clusters.add(cid)
+        found.append(int(aid))
+        if len(found) >= limit:
+            break
+    return found
