@@ -33,17 +33,20 @@ ones, picked from the generated text by document frequency (Chinese ones
 from a list of real words when one is close).  Each is timed for the first
 page: 50 ids, newest first, then their headline rows
 (`Store.articles_by_id`); five runs, the median kept; then the median and
-the worst over the set.  For the chars index a second plan is timed:
-"date", `stories.match_clause` inside the storage's date-ordered query (how
-`ArticleQuery.search` would use it).  Chinese result counts of the chars
-index are checked against LIKE (substring) counts.
+the worst over the set.  For the chars index two more plans are timed, with
+`stories.match_clause` as a filter in the storage's query (joins
+included): "date" ordered by sort_date (as `Store.articles` orders), and
+"unread" with the unread filter too, ordered by id (as `search_ids`
+orders).  Chinese result counts of the chars index are checked against
+LIKE (substring) counts.
 
-Also measured: `stories.related` latency, and the cost of indexing at
-ingest: 2,000 articles through `apply_parsed` (50 per feed and transaction)
-without and with the stories schema (its triggers queue them), then
-`stories.index_articles`.
+Also measured: `stories.related` latency (20 articles), `hot_clusters` and
+`cluster_info` (nothing clustered: every article its own story), and the
+cost of indexing at ingest: 2,000 articles through `apply_parsed` (50 per
+feed and transaction) without and with the index triggers (they queue the
+articles), then `stories.index_articles`.
 
-Results: a table on stdout, JSON in bench/out/search_bench.json.
+Results: a table on stdout, JSON in bench/out/search_bench-N.json.
 """
 
 from __future__ import annotations
@@ -279,9 +282,12 @@ def build(store: Store, variant: str) -> float:
     started = time.perf_counter()
     with store.write():
         if variant == CHARS:
-            for statement in stories.MIGRATION:  # queues every article
-                conn.execute(statement)
-            stories.index_articles(conn)
+            if _has_stories_schema(store):  # schema.MIGRATIONS holds it
+                stories.rebuild_index(conn)
+            else:
+                for statement in stories.MIGRATION:  # queues every article
+                    conn.execute(statement)
+                stories.index_articles(conn)
             return time.perf_counter() - started
         table = _table(variant)
         conn.execute(
@@ -331,6 +337,7 @@ def pick_queries(store: Store, count: int) -> list[tuple[str, str]]:
     en_df: Counter[str] = Counter()
     zh_df: dict[int, Counter[str]] = {1: Counter(), 2: Counter(), 3: Counter(), 4: Counter()}
     zh_words: Counter[str] = Counter()
+    zh_latin: Counter[str] = Counter()  # English words inside Chinese articles
     en_pairs: Counter[str] = Counter()
     zh_docs = 0
     for (html,) in store.conn.execute(
@@ -343,6 +350,7 @@ def pick_queries(store: Store, count: int) -> list[tuple[str, str]]:
             for n, counter in zh_df.items():
                 counter.update({r[i : i + n] for r in runs for i in range(len(r) - n + 1)})
             zh_words.update(w for w in ZH_WORDS if w in text)
+            zh_latin.update(set(re.findall(r"[a-z]{4,}", text.lower())))
         else:
             words = re.findall(r"[a-z]+", text.lower())
             en_df.update(set(words))
@@ -382,7 +390,7 @@ def pick_queries(store: Store, count: int) -> list[tuple[str, str]]:
         ("zh 4 chars", chinese(4, 0.02)),
         ("zh 1 char", chinese(1, 0.05)),
         ("zh two words", f"{chinese(2, 0.2)} {chinese(2, 0.02)}"),
-        ("mixed", f"{mid_en} {chinese(2, 0.05)}"),
+        ("mixed", f"{max(zh_latin, key=zh_latin.__getitem__)} {chinese(2, 0.05)}"),
         ("no match", "qqqxyz"),
     ]
 
@@ -423,13 +431,18 @@ def first_page(store: Store, variant: str, query: str, plan: str) -> list[int]:
     conn = store.conn
     if variant == LIKE:
         return [a.id for a in store.articles(ArticleQuery(search=query, limit=PAGE))]
-    if variant == CHARS and plan == "date":
+    if variant == CHARS and plan in ("date", "unread"):
+        # The storage's own query with the search as a filter: newest first
+        # by date, or (with the unread filter) by id, as search_ids orders.
         clause, params = stories.match_clause(query)
+        where, order = "", "a.sort_date DESC, a.id DESC"
+        if plan == "unread":
+            where, order = "AND s.read = 0", "a.id DESC"
         sql = f"""SELECT a.id, a.title, a.sort_date, s.read, f.title
                   FROM articles a JOIN article_state s ON s.article_id = a.id
                   JOIN feeds f ON f.id = a.feed_id
-                  WHERE a.purged = 0 AND {clause}
-                  ORDER BY a.sort_date DESC, a.id DESC LIMIT {PAGE}"""
+                  WHERE a.purged = 0 AND {clause} {where}
+                  ORDER BY {order} LIMIT {PAGE}"""
         return [int(r[0]) for r in conn.execute(sql, params)]
     if variant == CHARS:
         ids = stories.search_ids(conn, query, PAGE)
@@ -451,20 +464,28 @@ def first_page(store: Store, variant: str, query: str, plan: str) -> list[int]:
 # -- main ------------------------------------------------------------------------
 
 
+def _has_stories_schema(store: Store) -> bool:
+    row = store.conn.execute("SELECT 1 FROM sqlite_schema WHERE name = 'article_fts'")
+    return row.fetchone() is not None
+
+
 def ingest_cost(articles: Articles) -> dict[str, float]:
     """Seconds for 2,000 new articles (50 per feed and transaction):
-    `apply_parsed` without the stories schema, with it (its triggers queue
-    the articles), and `index_articles` indexing them afterwards."""
+    `apply_parsed` without the index triggers and with them (they queue
+    the articles), then `index_articles` indexing them."""
     out: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for label in ("apply_parsed", "apply_parsed with triggers"):
+        for label in ("apply_parsed without triggers", "apply_parsed with triggers"):
             with Store(Path(tmp) / f"{len(out)}.sqlite3") as store:
-                if out:
-                    with store.write() as conn:
+                with store.write() as conn:
+                    if not _has_stories_schema(store):
                         for statement in stories.MIGRATION:
                             conn.execute(statement)
+                    if label.endswith("without triggers"):
+                        for name in ("insert", "update", "delete"):
+                            conn.execute(f"DROP TRIGGER article_fts_{name}")
                 out[label] = round(fill(store, articles, 2000, seed=9), 3)
-                if label.endswith("triggers"):
+                if label.endswith("with triggers"):
                     started = time.perf_counter()
                     with store.write() as conn:
                         stories.index_articles(conn)
@@ -473,7 +494,9 @@ def ingest_cost(articles: Articles) -> dict[str, float]:
 
 
 def run_queries(store: Store, variants: list[str], queries: list[tuple[str, str]], repeat: int) -> tuple[list[dict[str, object]], dict[str, list[float]]]:  # fmt: skip
-    plans = [(v, "ids") for v in variants] + ([(CHARS, "date")] if CHARS in variants else [])
+    plans = [(v, "ids") for v in variants]
+    if CHARS in variants:
+        plans += [(CHARS, "date"), (CHARS, "unread")]
     latencies: dict[str, list[float]] = {f"{v}/{p}": [] for v, p in plans}
     rows: list[dict[str, object]] = []
     for kind, query in queries:
@@ -541,6 +564,13 @@ def main() -> int:
                 "median": round(statistics.median(times), 2),
                 "max": round(max(times), 2),
             }
+            # Every article is its own story here (nothing clustered): the
+            # query cost of the Hot view over the last ten half-lives.
+            newest = store.conn.execute("SELECT max(sort_date) FROM articles").fetchone()[0]
+            ms, hot = _timed(lambda: stories.hot_clusters(store.conn, 50, 12.0, now=newest), 3)
+            report["hot_clusters_ms"] = round(ms, 2)
+            ms, _ = _timed(lambda: stories.cluster_info(store.conn, [h.article_id for h in hot]), 3)  # type: ignore[attr-defined]
+            report["cluster_info_50_ms"] = round(ms, 2)
     report["ingest_2000_s"] = ingest_cost(articles)
     if not args.keep:
         for path in work.parent.glob(work.name + "*"):
@@ -567,7 +597,10 @@ def print_table(report: dict[str, object]) -> None:
             f"{lat['median']} | {lat['max']} |"
         )
     if "related_ms" in report:
-        print(f"related(): {report['related_ms']}")
+        print(f"related(): {report['related_ms']} ms")
+        print(
+            f"hot_clusters(50): {report['hot_clusters_ms']} ms, cluster_info(50 ids): {report['cluster_info_50_ms']} ms"
+        )
     print(f"ingest of 2,000 articles, seconds: {report['ingest_2000_s']}")
 
 

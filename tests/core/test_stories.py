@@ -43,7 +43,9 @@ def apply(store: Store, feed_id: int, *entries: ParsedEntry) -> list[int]:
 
 
 def add_stories_schema(store: Store) -> None:
-    """What schema.MIGRATIONS will hold once stories.MIGRATION joins it."""
+    """Apply stories.MIGRATION, unless schema.MIGRATIONS already holds it."""
+    if store.conn.execute("SELECT 1 FROM sqlite_schema WHERE name = 'article_fts'").fetchone():
+        return
     with store.write() as conn:
         for statement in stories.MIGRATION:
             conn.execute(statement)
@@ -313,3 +315,14 @@ def test_purged_articles_are_neither_hot_nor_related(store: Store, feeds: list[i
     assert stories.hot_clusters(store.conn, 10, 12, horizon_hours=24 * 50) != []
     assert b not in [h.article_id for h in stories.hot_clusters(store.conn, 10, 12, horizon_hours=24 * 50)]  # fmt: skip
     assert store.count_articles(ArticleQuery()) == 1
+
+
+def test_clustering_in_batches(
+    store: Store, feeds: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stories, "CLUSTER_BATCH", 1)
+    (a,) = apply(store, feeds[0], entry("a", QUAKE, QUAKE_LEAD, hours_ago=3))
+    (b,) = apply(store, feeds[1], entry("b", "Strong 6.8 earthquake strikes off Hokkaido", QUAKE_LEAD, hours_ago=2))  # fmt: skip
+    (c,) = apply(store, feeds[2], entry("c", "Apple unveils a thinner iPhone", hours_ago=1))
+    with store.write() as conn:
+        assert stories.cluster_articles(conn) == {a: a, b: a, c: c}

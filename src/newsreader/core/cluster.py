@@ -28,11 +28,12 @@ starts a cluster of its own, whose id is its own id.  An article with the
 same link as an earlier one (within the window) always joins its cluster.
 Existing clusters are never merged or split, so a cluster id is stable.
 
-Candidates come from an inverted index over the window's shingles: every
-article sharing a shingle that at most `MAX_DF_SHARE` of the window's
-articles hold.  With a bounded window that finds exactly the pairs that
-MinHash/LSH would approximate, and costs less in Python than hashing every
-shingle k times.
+Candidates come from an inverted index over the window's title shingles:
+articles whose title shares a shingle that few articles of the window hold
+(at most `MAX_DF_SHARE` of them), the latest `PER_SHINGLE` of each.  With a
+bounded window that finds the pairs MinHash/LSH would approximate, and costs
+less in Python than hashing every shingle k times; the best `CANDIDATES` are
+then compared in full.
 
 The parameters were chosen on bench/data/cluster_eval.tsv (see
 bench/cluster_eval.py), so that set flatters them.
@@ -45,7 +46,7 @@ import itertools
 import math
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import add, itemgetter
@@ -54,6 +55,7 @@ WINDOW_HOURS = 48.0
 THRESHOLD = 0.28
 NUMBER_CONFLICT = 0.5
 TITLE_WEIGHT = 2.0
+LEAD_CHARS = 120  # of the lead, only the start counts: who, what, where
 STEM = 5
 # A shingle shared by more than this share of the window's articles (and by
 # more than MIN_DF_CAP of them) finds no candidates; it still counts in the
@@ -79,6 +81,7 @@ _TOKEN = re.compile(
     r"|(?<![a-z])([a-z]{2,})-?(\d+(?:\.\d+)?)"  # 3, 4: a name with its number (pura80, gpt-5)
     r"|(\d+(?:[.,]\d+)*)([年月日]?)"  # 5, 6: a number, maybe a date (10月)
     f"|([^\\W\\d_{_CJK}]+)"  # 7: a word
+    f"|([{_CJK}]+)"  # 8: a CJK run
 )
 # Characters that glue Chinese words together: a pair holding one says
 # little about the story ("在广", "的新"), so runs are cut there.
@@ -101,7 +104,6 @@ def _cjk_class_without(chars: str) -> str:
 
 
 _CJK_PIECE = re.compile(f"[{_cjk_class_without(STOP_CHARS)}]{{2,}}")  # pairs come from these
-_CJK_ALONE = re.compile(f"(?<![{_CJK}])[{_CJK}](?![{_CJK}])")  # a one-character run
 _HAS_CJK = re.compile(f"[{_CJK}]")
 # Chinese numerals written out: 二十一 (21), 十四 (14), 三百 (300)
 _ZH_NUMERAL = re.compile(
@@ -153,14 +155,16 @@ def _analyze(text: str) -> tuple[set[str], set[str]]:
     numbers: set[str] = set()
     if _HAS_CJK.search(text):
         text = _ZH_NUMERAL.sub(_zh_number, text)
-        for piece in _CJK_PIECE.findall(text):
-            out.update(map(add, piece, piece[1:]))
-        # a unit after a number (14级), a one-character word
-        out.update(c for c in _CJK_ALONE.findall(text) if c not in STOP_CHARS)
-    for score1, score2, name, model, number, date, word in _TOKEN.findall(text):
+    for score1, score2, name, model, number, date, word, run in _TOKEN.findall(text):
         if word:
             if len(word) > 1 and word not in STOP_WORDS:
                 out.add(word[:STEM])
+        elif run:
+            if len(run) > 1:
+                for piece in _CJK_PIECE.findall(run):
+                    out.update(map(add, piece, piece[1:]))
+            elif run not in STOP_CHARS:
+                out.add(run)  # a unit after a number (14级), a one-character word
         elif number:
             number = _number(number)
             if date:
@@ -171,7 +175,7 @@ def _analyze(text: str) -> tuple[set[str], set[str]]:
                 numbers.add(number)
         elif name:
             numbers.add(name + model)
-        elif score1:
+        else:
             numbers.add(f"{score1}:{score2}")
     out.update(numbers)
     return out, numbers
@@ -185,17 +189,19 @@ def shingles(text: str) -> set[str]:
 @dataclass(frozen=True, slots=True)
 class Features:
     """Shingle → multiplier (title shingles count `TITLE_WEIGHT`, lead ones 1),
-    and the numbers of the title (not dates, not years)."""
+    the numbers of the title (not dates, not years), and its shingles."""
 
     weights: dict[str, float]
     numbers: frozenset[str]
+    title: tuple[str, ...]
 
 
 def features(title: str, lead: str = "") -> Features:
+    """The features of an article: its title, and the start of its lead."""
     title_shingles, numbers = _analyze(title)
-    weights = dict.fromkeys(shingles(lead), 1.0) if lead else {}
+    weights = dict.fromkeys(shingles(lead[:LEAD_CHARS]), 1.0) if lead else {}
     weights.update(dict.fromkeys(title_shingles, TITLE_WEIGHT))
-    return Features(weights, frozenset(numbers))
+    return Features(weights, frozenset(numbers), tuple(title_shingles))
 
 
 def normalize_link(link: str) -> str:
@@ -232,37 +238,35 @@ class Item:
 
 
 @dataclass(slots=True)
-class _Doc:
-    item: Item
-    features: Features
-    link: str
-    cluster: int = 0
-    norm: float = 0.0
-
-
-@dataclass(slots=True)
 class _Index:
-    docs: list[_Doc] = field(default_factory=list)
-    postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)  # (doc, weight)
+    """The articles of the window, in parallel lists by number."""
+
+    items: list[Item] = field(default_factory=list)
+    features: list[Features] = field(default_factory=list)
+    clusters: list[int] = field(default_factory=list)
+    norms: list[float] = field(default_factory=list)
+    postings: dict[str, list[int]] = field(default_factory=dict)  # title shingle → numbers
     by_link: dict[str, list[int]] = field(default_factory=dict)
 
-    def add(self, doc: _Doc) -> None:
-        number = len(self.docs)
-        self.docs.append(doc)
-        for shingle, weight in doc.features.weights.items():
-            if weight >= TITLE_WEIGHT:  # candidates are found through title shingles
-                self.postings.setdefault(shingle, []).append((number, weight))
-        if doc.link:
-            self.by_link.setdefault(doc.link, []).append(number)
+    def add(self, item: Item, features: Features, cluster_id: int, norm: float, link: str) -> None:
+        number = len(self.items)
+        self.items.append(item)
+        self.features.append(features)
+        self.clusters.append(cluster_id)
+        self.norms.append(norm)
+        for shingle in features.title:
+            self.postings.setdefault(shingle, []).append(number)
+        if link:
+            self.by_link.setdefault(link, []).append(number)
 
 
 def _norm(weights: dict[str, float], idf: dict[str, float]) -> float:
-    return math.sqrt(sum((w * idf.get(s, 0.0)) ** 2 for s, w in weights.items()))
+    return math.sqrt(sum((w * idf[s]) ** 2 for s, w in weights.items()))
 
 
 def similarity(a: Features, b: Features, idf: dict[str, float]) -> float:
-    """Cosine of the two TF-IDF vectors (0 … 1), halved when both titles
-    carry numbers and neither's numbers appear anywhere in the other."""
+    """Cosine of the two TF-IDF vectors (0 … 1), times `NUMBER_CONFLICT` when
+    both titles carry numbers and neither's numbers appear in the other."""
     return _similarity(a, b, idf, _norm(a.weights, idf), _norm(b.weights, idf))
 
 
@@ -270,7 +274,7 @@ def _similarity(a: Features, b: Features, idf: dict[str, float], na: float, nb: 
     if not na or not nb:
         return 0.0
     wa, wb = a.weights, b.weights
-    dot = sum(wa[s] * wb[s] * idf.get(s, 0.0) ** 2 for s in wa.keys() & wb.keys())
+    dot = sum(wa[s] * wb[s] * idf[s] ** 2 for s in wa.keys() & wb.keys())
     score = dot / (na * nb)
     if (
         a.numbers
@@ -295,31 +299,29 @@ def cluster(
     of a new one: they are the candidates, and they make the document
     frequencies.  Returns {item id: cluster id} for the new items only.
     """
-    index = _Index()
+    old = sorted(known, key=lambda k: (k[0].time, k[0].id))
+    old_features = [features(item.title, item.lead) for item, _ in old]
+    new_items = sorted(new, key=lambda i: (i.time, i.id))
+    new_features = [features(item.title, item.lead) for item in new_items]
     df: Counter[str] = Counter()
-    for item, cluster_id in sorted(known, key=lambda k: (k[0].time, k[0].id)):
-        doc = _Doc(item, features(item.title, item.lead), normalize_link(item.link), cluster_id)
-        index.add(doc)
-        df.update(doc.features.weights.keys())
-    pending = [
-        _Doc(item, features(item.title, item.lead), normalize_link(item.link))
-        for item in sorted(new, key=lambda i: (i.time, i.id))
-    ]
-    for doc in pending:
-        df.update(doc.features.weights.keys())
-    total = len(index.docs) + len(pending)
+    for f in itertools.chain(old_features, new_features):
+        df.update(f.weights.keys())
+    total = len(old) + len(new_items)
     documents = max(total, MIN_WINDOW) + 1  # a small window has ordinary articles too
     idf = {s: math.log(documents / n) for s, n in df.items()}
-    for doc in itertools.chain(index.docs, pending):
-        doc.norm = _norm(doc.features.weights, idf)
     cap = max(MIN_DF_CAP, MAX_DF_SHARE * total)
     rare_idf2 = {s: idf[s] ** 2 for s, n in df.items() if 1 < n <= cap}
 
+    index = _Index()
+    for (item, cluster_id), f in zip(old, old_features, strict=True):
+        index.add(item, f, cluster_id, _norm(f.weights, idf), normalize_link(item.link))
     result: dict[int, int] = {}
-    for doc in pending:
-        doc.cluster = _assign(doc, index, idf, rare_idf2, window_s, threshold)
-        result[doc.item.id] = doc.cluster
-        index.add(doc)
+    for item, f in zip(new_items, new_features, strict=True):
+        norm = _norm(f.weights, idf)
+        link = normalize_link(item.link)
+        cluster_id = _assign(item, f, norm, link, index, idf, rare_idf2, window_s, threshold)
+        result[item.id] = cluster_id
+        index.add(item, f, cluster_id, norm, link)
     return result
 
 
@@ -327,49 +329,46 @@ _second = itemgetter(1)
 
 
 def _assign(
-    doc: _Doc,
+    item: Item,
+    f: Features,
+    norm: float,
+    link: str,
     index: _Index,
     idf: dict[str, float],
     rare_idf2: dict[str, float],
     window_s: float,
     threshold: float,
 ) -> int:
-    """The cluster `doc` joins: its own (its id) when nothing is similar enough.
+    """The cluster `item` joins: its own (its id) when nothing is similar enough.
 
-    Candidates are scored on their rare shingles first (a partial dot
-    product, from the `PER_SHINGLE` latest articles holding each); the best
-    `CANDIDATES` of them are then compared in full.
+    Candidates share a rare title shingle; they are ranked on those alone
+    (a partial dot product, counting the `PER_SHINGLE` latest articles
+    holding each), and the best `CANDIDATES` are then compared in full.
     """
-    item = doc.item
-    docs = index.docs
-    if doc.link:
-        for number in index.by_link.get(doc.link, ()):
-            if abs(docs[number].item.time - item.time) <= window_s:
-                return docs[number].cluster
-    partial: dict[int, float] = {}
-    for shingle, weight in doc.features.weights.items():
+    for number in index.by_link.get(link, ()) if link else ():
+        if abs(index.items[number].time - item.time) <= window_s:
+            return index.clusters[number]
+    partial: defaultdict[int, float] = defaultdict(float)
+    for shingle in f.title:
         idf2 = rare_idf2.get(shingle)
-        if idf2 is None or weight < TITLE_WEIGHT or shingle not in index.postings:
-            continue  # common, or not in the title, or in no other title
-        factor = idf2 * weight
-        for number, other_weight in index.postings[shingle][-PER_SHINGLE:]:
-            partial[number] = partial.get(number, 0.0) + factor * other_weight
-    # The best partial scores first (a cheap C-level pass), then the checks.
+        if idf2 is not None:
+            for number in index.postings.get(shingle, ())[-PER_SHINGLE:]:
+                partial[number] += idf2
+    items, norms = index.items, index.norms
     candidates = heapq.nlargest(
         CANDIDATES,
         (
-            (dot / docs[number].norm, number)
+            (dot / norms[number], number)
             for number, dot in heapq.nlargest(3 * CANDIDATES, partial.items(), key=_second)
-            if docs[number].item.source != item.source
-            and abs(docs[number].item.time - item.time) <= window_s
+            if items[number].source != item.source
+            and abs(items[number].time - item.time) <= window_s
         ),
     )
     best_score, best_cluster = 0.0, item.id
     for _, number in candidates:
-        other = docs[number]
-        score = _similarity(doc.features, other.features, idf, doc.norm, other.norm)
+        score = _similarity(f, index.features[number], idf, norm, norms[number])
         if score > best_score:
-            best_score, best_cluster = score, other.cluster
+            best_score, best_cluster = score, index.clusters[number]
     return best_cluster if best_score >= threshold else item.id
 
 
