@@ -128,6 +128,8 @@ class Article:
     summary_html: str = ""
     enclosures: tuple[Enclosure, ...] = field(default=())
     sort_date: float = 0.0  # UNIX seconds; with id, the keyset for paging
+    cluster_id: int = 0  # its story (the id of the story's first article)
+    sources: int = 1  # distinct feeds in its story
 
     @property
     def date(self) -> datetime:

@@ -11,6 +11,8 @@ keeps its identity and its state: it can never come back as new.
 
 from __future__ import annotations
 
+from newsreader.core import stories
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: folders, feeds, articles, article state
     (
@@ -133,6 +135,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
                             WHERE a.feed_id = feeds.id AND a.purged = 0 AND s.read = 0)
         """,
     ),
+    # 3: search index, story clusters, hot ranking (see stories.py); existing
+    #    articles are only queued here: the sync indexes and clusters them
+    stories.MIGRATION,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

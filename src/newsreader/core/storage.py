@@ -22,13 +22,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from newsreader.core import cluster, stories, textindex
 from newsreader.core.errors import StorageError, SubscriptionError
 from newsreader.core.model import (
     Article,
@@ -74,6 +75,12 @@ class ArticleQuery:
 
 
 @dataclass(frozen=True, slots=True)
+class StoriesUpdate:
+    clustered: int = 0
+    indexed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class ApplyResult:
     new_ids: tuple[int, ...]
     updated_ids: tuple[int, ...]
@@ -82,7 +89,16 @@ class ApplyResult:
 _ARTICLE_COLUMNS = """
     a.id, a.feed_id, CASE WHEN f.user_title != '' THEN f.user_title ELSE f.title END,
     a.title, a.link, a.author, a.published, a.updated, a.snippet,
-    s.read, s.starred, s.first_seen, a.sort_date
+    s.read, s.starred, s.first_seen, a.sort_date,
+    ifnull(ac.cluster_id, a.id), ifnull(k.sources, 1)
+"""
+_ARTICLE_COLUMN_COUNT = 15
+# The tables `_ARTICLE_COLUMNS` reads, after `FROM articles a`.
+_ARTICLE_JOINS = """
+    JOIN article_state s ON s.article_id = a.id
+    JOIN feeds f ON f.id = a.feed_id
+    LEFT JOIN article_cluster ac ON ac.article_id = a.id
+    LEFT JOIN clusters k ON k.cluster_id = ac.cluster_id
 """
 
 _FEED_COLUMNS = """
@@ -497,25 +513,50 @@ class Store:
         if query.starred:
             where.append("s.starred = 1")
         if query.search:
-            for word in query.search.split():
-                pattern = (
-                    "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-                )
-                where.append(
-                    "(a.title LIKE ? ESCAPE '\\' OR a.content_html LIKE ? ESCAPE '\\'"
-                    " OR a.summary_html LIKE ? ESCAPE '\\')"
-                )
-                params.extend([pattern, pattern, pattern])
+            clause, match = self._search_filter(query.search)
+            where.append(clause)
+            params.extend(match)
         return " AND ".join(where), params
+
+    @staticmethod
+    def _search_filter(text: str) -> tuple[str, list[object]]:
+        """A WHERE condition on `a` for the articles matching `text`: the
+        full-text index, or for the articles still queued for it a LIKE
+        scan of their literal words (`_queued_match`)."""
+        clause, params = stories.match_clause(text)
+        if clause == "0":
+            return clause, params
+        like, like_params = Store._queued_match(text)
+        return f"({clause} OR {like})", [*params, *like_params]
+
+    @staticmethod
+    def _queued_match(text: str) -> tuple[str, list[object]]:
+        """A WHERE condition on `a` for the articles queued for the index
+        (after an upgrade, or between a sync's writes and its indexing step)
+        that hold every literal term of `text` (`textindex.highlight_terms`)."""
+        likes: list[str] = []
+        params: list[object] = []
+        for term in textindex.highlight_terms(text):
+            pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            likes.append(
+                "(x.title LIKE ? ESCAPE '\\' OR x.content_html LIKE ? ESCAPE '\\'"
+                " OR x.summary_html LIKE ? ESCAPE '\\')"
+            )
+            params.extend([pattern, pattern, pattern])
+        if not likes:
+            return "0", []
+        return (
+            "a.id IN (SELECT p.article_id FROM article_fts_pending p"
+            f" JOIN articles x ON x.id = p.article_id WHERE {' AND '.join(likes)})",
+            params,
+        )
 
     def articles(self, query: ArticleQuery = ArticleQuery()) -> list[Article]:
         where, params = self._article_filter(query)
         if query.before is not None:
             where += " AND (a.sort_date, a.id) < (?, ?)"
             params.extend(query.before)
-        sql = f"""SELECT {_ARTICLE_COLUMNS}
-                  FROM articles a JOIN article_state s ON s.article_id = a.id
-                  JOIN feeds f ON f.id = a.feed_id
+        sql = f"""SELECT {_ARTICLE_COLUMNS} FROM articles a {_ARTICLE_JOINS}
                   WHERE {where} ORDER BY a.sort_date DESC, a.id DESC LIMIT ?"""
         params.append(query.limit)
         return [self._article_from_row(r) for r in self.conn.execute(sql, params)]
@@ -529,7 +570,7 @@ class Store:
     @staticmethod
     def _article_from_row(row: Sequence[object], extra: Sequence[object] = ()) -> Article:
         (aid, feed_id, feed_title, title, link, author, published, updated, snippet,
-         read, starred, first_seen, sort_date) = row[:13]  # fmt: skip
+         read, starred, first_seen, sort_date, cluster_id, sources) = row[:15]  # fmt: skip
         content_html, summary_html, enclosures = (
             (str(extra[0]), str(extra[1]), str(extra[2])) if extra else ("", "", "")
         )
@@ -552,28 +593,207 @@ class Store:
             summary_html=summary_html,
             enclosures=tuple(Enclosure(*e) for e in json.loads(enclosures)) if enclosures else (),
             sort_date=float(sort_date),  # type: ignore[arg-type]
+            cluster_id=int(cluster_id),  # type: ignore[call-overload]
+            sources=int(sources),  # type: ignore[call-overload]
         )
 
     def article(self, article_id: int) -> Article | None:
         row = self.conn.execute(
             f"""SELECT {_ARTICLE_COLUMNS}, a.content_html, a.summary_html, a.enclosures
-                FROM articles a JOIN article_state s ON s.article_id = a.id
-                JOIN feeds f ON f.id = a.feed_id
+                FROM articles a {_ARTICLE_JOINS}
                 WHERE a.id = ? AND a.purged = 0""",
             (article_id,),
         ).fetchone()
-        return None if row is None else self._article_from_row(row[:13], row[13:])
+        n = _ARTICLE_COLUMN_COUNT
+        return None if row is None else self._article_from_row(row[:n], row[n:])
 
     def articles_by_id(self, ids: Sequence[int]) -> list[Article]:
         """Headline rows for `ids` (no bodies), newest first."""
         if not ids:
             return []
-        sql = f"""SELECT {_ARTICLE_COLUMNS}
-                  FROM articles a JOIN article_state s ON s.article_id = a.id
+        found: list[Article] = []
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            sql = f"""SELECT {_ARTICLE_COLUMNS} FROM articles a {_ARTICLE_JOINS}
+                      WHERE a.purged = 0 AND a.id IN ({",".join("?" * len(chunk))})"""
+            found += [self._article_from_row(r) for r in self.conn.execute(sql, chunk)]
+        found.sort(key=lambda a: (a.sort_date, a.id), reverse=True)
+        return found
+
+    def _articles_in_order(self, ids: Sequence[int]) -> list[Article]:
+        by_id = {a.id: a for a in self.articles_by_id(ids)}
+        return [by_id[i] for i in ids if i in by_id]
+
+    # -- search, stories, hot ------------------------------------------------
+
+    def search_ids(
+        self, query: str, scope: ArticleQuery | None = None, limit: int = 500
+    ) -> list[int]:
+        """Ids of the articles matching `query`, best first: bm25 over the
+        index (title words count double), newer first on a tie.  Articles
+        still queued for the index come first (newest first; see
+        `_search_filter`).  `scope` restricts to its feed_ids, folder_id,
+        unread and starred (its search, ids, limit and before are ignored).
+        An empty or blank query, or one without a letter or digit, finds
+        nothing; no input makes it raise."""
+        expression = textindex.build_query(query)
+        if not expression or limit <= 0:
+            return []
+        scope = replace(scope or ArticleQuery(), search="", ids=(), before=None)
+        where, params = self._article_filter(scope)
+        like, like_params = self._queued_match(query)
+        found = [
+            int(r[0])
+            for r in self.conn.execute(
+                f"""SELECT a.id FROM articles a JOIN article_state s ON s.article_id = a.id
+                    WHERE {where} AND {like}
+                    ORDER BY a.sort_date DESC, a.id DESC LIMIT ?""",
+                [*params, *like_params, limit],
+            )
+        ]
+        ranked = self.conn.execute(
+            f"""SELECT a.id FROM article_fts
+                JOIN articles a ON a.id = article_fts.rowid
+                JOIN article_state s ON s.article_id = a.id
+                WHERE article_fts MATCH ? AND {where}
+                ORDER BY bm25(article_fts, {stories.TITLE_RANK_WEIGHT}, 1.0),
+                         a.sort_date DESC, a.id DESC
+                LIMIT ?""",
+            [expression, *params, limit - len(found)],
+        )
+        seen = set(found)
+        found += [int(r[0]) for r in ranked if int(r[0]) not in seen]
+        return found[:limit]
+
+    def hot(self, limit: int = 100, offset: int = 0) -> list[Article]:
+        """One Article per story, hottest first (`cluster.hotness`: distinct
+        sources × feed weight, halving every half-life after the story's
+        newest article; see `stories.hot_key`).
+
+        Each is the story's head, its best-sourced headline (the article
+        from the feed with the highest weight, the earliest on a tie), with
+        the story's `cluster_id` and `sources`; its `read` is True only when
+        every article of the story is read.  Only clustered articles count:
+        the sync clusters new articles right after storing them.
+        """
+        sql = f"""SELECT {_ARTICLE_COLUMNS},
+                      NOT EXISTS (SELECT 1 FROM article_cluster m
+                                  JOIN article_state ms ON ms.article_id = m.article_id
+                                  WHERE m.cluster_id = k.cluster_id AND ms.read = 0)
+                  FROM clusters k
+                  JOIN articles a ON a.id = k.head
+                  JOIN article_state s ON s.article_id = a.id
                   JOIN feeds f ON f.id = a.feed_id
-                  WHERE a.purged = 0 AND a.id IN ({",".join("?" * len(ids))})
-                  ORDER BY a.sort_date DESC, a.id DESC"""
-        return [self._article_from_row(r) for r in self.conn.execute(sql, list(ids))]
+                  JOIN article_cluster ac ON ac.article_id = a.id
+                  WHERE a.purged = 0
+                  ORDER BY k.hot_key DESC, k.cluster_id DESC LIMIT ? OFFSET ?"""
+        articles = []
+        for row in self.conn.execute(sql, (max(0, limit), max(0, offset))):
+            article = self._article_from_row(row)
+            articles.append(replace(article, read=bool(row[_ARTICLE_COLUMN_COUNT])))
+        return articles
+
+    def cluster_members(self, cluster_id: int) -> list[Article]:
+        """The articles of a story, newest first (an article not clustered
+        yet is a story of its own, whose id is the article's)."""
+        ids = self._cluster_ids(cluster_id)
+        return self.articles_by_id(ids)
+
+    def _cluster_ids(self, cluster_id: int) -> list[int]:
+        ids = [
+            int(r[0])
+            for r in self.conn.execute(
+                "SELECT article_id FROM article_cluster WHERE cluster_id = ?", (cluster_id,)
+            )
+        ]
+        if (
+            not ids
+            and self.conn.execute(
+                "SELECT 1 FROM articles a LEFT JOIN article_cluster c ON c.article_id = a.id"
+                " WHERE a.id = ? AND c.article_id IS NULL",
+                (cluster_id,),
+            ).fetchone()
+        ):
+            ids = [cluster_id]
+        return ids
+
+    def related(self, article_id: int, limit: int = 5) -> list[Article]:
+        """Up to `limit` articles on the same subject from other stories,
+        best first (`stories.related`); never the article nor its story."""
+        return self._articles_in_order(stories.related(self.conn, article_id, limit))
+
+    def mark_cluster_read(self, cluster_id: int, read: bool = True) -> list[int]:
+        """Mark every article of a story read (or unread); returns the ids
+        that changed."""
+        with self.write() as conn:
+            ids = self._cluster_ids(cluster_id)
+            changed = [
+                int(r[0])
+                for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500))
+                for r in conn.execute(
+                    f"""SELECT article_id FROM article_state
+                        WHERE read != ? AND article_id IN ({",".join("?" * len(chunk))})""",
+                    [int(read), *chunk],
+                )
+            ]
+            conn.executemany(
+                "UPDATE article_state SET read = ?, read_at = ? WHERE article_id = ?",
+                [(int(read), _now() if read else None, i) for i in changed],
+            )
+        return changed
+
+    def set_feed_weight(self, feed_id: int, weight: float) -> None:
+        """How much a feed counts in the hotness of its stories (default 1)."""
+        if weight <= 0:
+            raise ValueError("a feed's weight must be positive")
+        with self.write() as conn:
+            conn.execute("UPDATE feeds SET hot_weight = ? WHERE id = ?", (weight, feed_id))
+            conn.execute(
+                """INSERT OR IGNORE INTO cluster_dirty(cluster_id)
+                   SELECT DISTINCT c.cluster_id FROM articles a
+                   JOIN article_cluster c ON c.article_id = a.id WHERE a.feed_id = ?""",
+                (feed_id,),
+            )
+            stories.refresh_clusters(conn)
+
+    def hot_half_life_hours(self) -> float:
+        return stories.half_life_hours(self.conn)
+
+    def set_hot_half_life(self, hours: float) -> None:
+        """Change the half-life of hotness (default 12 h); recomputes every
+        story's hot key (a few hundred ms for 100,000 stories)."""
+        with self.write() as conn:
+            stories.set_half_life(conn, hours)
+
+    def update_stories(
+        self,
+        should_stop: Callable[[], bool] | None = None,
+        *,
+        window_hours: float = cluster.WINDOW_HOURS,
+    ) -> StoriesUpdate:
+        """Cluster, then index, every article queued for it, in short write
+        transactions (the CPU work is done before each one, outside it), so
+        the GUI's own writes never wait long.  Stops between steps when
+        `should_stop()` says so; what is left stays queued for next time.
+        The sync calls this after storing its feeds; a cache upgraded to
+        schema 3 catches up on its first sync."""
+        stop = should_stop or (lambda: False)
+        clustered = indexed = 0
+        with self.write() as conn:
+            stories.refresh_clusters(conn)  # purged or deleted members
+        while not stop():
+            assigned = stories.prepare_clusters(self.conn, window_hours=window_hours)
+            if not assigned:
+                break
+            with self.write() as conn:
+                clustered += len(stories.apply_clusters(conn, assigned))
+        while not stop():
+            work = stories.prepare_index(self.conn)
+            if not work:
+                break
+            with self.write() as conn:
+                indexed += stories.apply_index(conn, work)
+        return StoriesUpdate(clustered=clustered, indexed=indexed)
 
     def sort_key(self, article_id: int) -> tuple[float, int] | None:
         row = self.conn.execute(

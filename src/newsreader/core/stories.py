@@ -15,16 +15,32 @@ Search index
     cost of indexing (about 0.4 ms per 5 KB article) stays out of the
     per-feed transactions of a sync, and a sync that is cut short leaves
     its queue for the next call.  Until `index_articles` runs, a new
-    article is not found, and a changed one is found by its old text.
+    article is not found by FTS (`Store` searches the queue with LIKE
+    meanwhile), and a changed one is found by its old text.
 
 Clusters
     ``article_cluster`` maps an article to its story (the id of the story's
-    first article).  `cluster_articles` fills it after a sync; an article not
-    clustered yet counts as its own story, so a cluster id is never null.
+    first article).  New articles are queued in ``cluster_pending`` (by the
+    insert trigger; migration 3 queues every existing article), and
+    `cluster_articles` clusters them after a sync; an article not clustered
+    yet counts as its own story, so a cluster id is never null.
+
+Hot stories
+    ``clusters`` holds one row per story: its head (the headline to show),
+    distinct sources, newest article and a time-invariant hot key (see
+    `hot_key`), indexed, so the Hot view reads the first 100 rows of an
+    index.  Clustering refreshes the rows of the stories it touched;
+    triggers mark the stories of purged and deleted articles in
+    ``cluster_dirty`` for `refresh_clusters`.
+
+Each step comes in two halves, `prepare_*` (reads and the CPU work, no
+write lock) and `apply_*` (a short write), so `Store.update_stories` never
+holds the write lock for long: the GUI's own writes (mark read) stay quick.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 import time
@@ -33,7 +49,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from newsreader.core import cluster, textindex
-from newsreader.core.sanitize import html_to_text
 
 MIGRATION: tuple[str, ...] = (
     """
@@ -42,6 +57,7 @@ MIGRATION: tuple[str, ...] = (
     )
     """,
     "CREATE TABLE article_fts_pending (article_id INTEGER PRIMARY KEY)",
+    "CREATE TABLE cluster_pending (article_id INTEGER PRIMARY KEY)",
     """
     CREATE TABLE article_fts_stale (
         id           INTEGER PRIMARY KEY,
@@ -54,6 +70,7 @@ MIGRATION: tuple[str, ...] = (
     """
     CREATE TRIGGER article_fts_insert AFTER INSERT ON articles WHEN NEW.purged = 0 BEGIN
         INSERT OR IGNORE INTO article_fts_pending(article_id) VALUES (NEW.id);
+        INSERT OR IGNORE INTO cluster_pending(article_id) VALUES (NEW.id);
     END
     """,
     """
@@ -74,6 +91,7 @@ MIGRATION: tuple[str, ...] = (
         WHERE OLD.purged = 0
           AND NOT EXISTS (SELECT 1 FROM article_fts_pending WHERE article_id = OLD.id);
         DELETE FROM article_fts_pending WHERE article_id = OLD.id;
+        DELETE FROM cluster_pending WHERE article_id = OLD.id;
     END
     """,
     "INSERT INTO article_fts_pending(article_id) SELECT id FROM articles WHERE purged = 0",
@@ -84,9 +102,39 @@ MIGRATION: tuple[str, ...] = (
     )
     """,
     "CREATE INDEX article_cluster_by_cluster ON article_cluster(cluster_id)",
+    "INSERT INTO cluster_pending(article_id) SELECT id FROM articles WHERE purged = 0",
+    """
+    CREATE TABLE clusters (
+        cluster_id INTEGER PRIMARY KEY,
+        head       INTEGER NOT NULL,
+        sources    INTEGER NOT NULL,
+        articles   INTEGER NOT NULL,
+        newest     REAL NOT NULL,
+        weight     REAL NOT NULL,
+        hot_key    REAL NOT NULL
+    )
+    """,
+    "CREATE INDEX clusters_hot ON clusters(hot_key DESC, cluster_id DESC)",
+    "CREATE TABLE cluster_dirty (cluster_id INTEGER PRIMARY KEY)",
+    """
+    CREATE TRIGGER cluster_member_gone AFTER DELETE ON article_cluster BEGIN
+        INSERT OR IGNORE INTO cluster_dirty(cluster_id) VALUES (OLD.cluster_id);
+    END
+    """,
+    """
+    CREATE TRIGGER cluster_member_purged AFTER UPDATE OF purged ON articles
+    WHEN NEW.purged != 0 AND OLD.purged = 0 BEGIN
+        INSERT OR IGNORE INTO cluster_dirty(cluster_id)
+        SELECT cluster_id FROM article_cluster WHERE article_id = NEW.id;
+        DELETE FROM cluster_pending WHERE article_id = NEW.id;
+    END
+    """,
+    "ALTER TABLE feeds ADD COLUMN hot_weight REAL NOT NULL DEFAULT 1.0",
+    "CREATE TABLE story_settings (name TEXT PRIMARY KEY, value REAL NOT NULL)",
 )
 
 _CHUNK = 500  # ids per IN (...) list
+TITLE_RANK_WEIGHT = 2.0  # bm25 weight of the title column (the body's is 1)
 CLUSTER_BATCH = 10_000  # new articles clustered at a time
 # Related articles: how many of the article's rarest terms to search for,
 # and how many documents may hold a term for it to count as rare.
@@ -102,6 +150,9 @@ def fts_title(title: str) -> str:
 
 def fts_body(content_html: str, summary_html: str) -> str:
     """What the index holds for a body: its plain text, as `textindex` writes it."""
+    # Imported here: sanitize loads nh3, which the window does not need at start.
+    from newsreader.core.sanitize import html_to_text
+
     return textindex.index_text(html_to_text(content_html or summary_html))
 
 
@@ -117,6 +168,90 @@ def _marks(ids: Sequence[int]) -> str:
 # -- index -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class IndexWork:
+    """Index text computed outside a write transaction (`prepare_index`),
+    to be written by `apply_index`: the costly part (HTML to text, CJK
+    spacing: about 0.3 ms per 5 KB article) never holds the write lock."""
+
+    stale: tuple[tuple[int, int, str, str], ...] = ()  # (stale row, article id, title, body)
+    fresh: tuple[tuple[int, str, str], ...] = ()  # (article id, title, body)
+
+    def __bool__(self) -> bool:
+        return bool(self.stale or self.fresh)
+
+
+_PENDING_SELECT = """SELECT a.id, a.title, a.content_html, a.summary_html
+                     FROM article_fts_pending p JOIN articles a ON a.id = p.article_id"""
+
+
+def prepare_index(
+    conn: sqlite3.Connection, limit: int = _CHUNK, ids: Sequence[int] | None = None
+) -> IndexWork:
+    """Read (no write) up to `_CHUNK` stale rows and `limit` queued articles
+    (lowest ids first, or only those among `ids`) and compute their index text."""
+    stale = conn.execute(
+        "SELECT id, article_id, title, content_html, summary_html FROM article_fts_stale"
+        " ORDER BY id LIMIT ?",
+        (_CHUNK,),
+    ).fetchall()
+    if limit <= 0:
+        rows = []
+    elif ids is None:
+        rows = conn.execute(_PENDING_SELECT + " ORDER BY p.article_id LIMIT ?", (limit,)).fetchall()
+    else:
+        rows = []
+        for chunk in _chunks(sorted(set(ids))):
+            if len(rows) >= limit:
+                break
+            rows += conn.execute(
+                _PENDING_SELECT + f" WHERE p.article_id IN ({_marks(chunk)})", chunk
+            ).fetchall()
+        rows = rows[:limit]
+    return IndexWork(
+        tuple((int(sid), int(aid), fts_title(t), fts_body(c, s)) for sid, aid, t, c, s in stale),
+        tuple((int(aid), fts_title(t), fts_body(c, s)) for aid, t, c, s in rows),
+    )
+
+
+def _still(conn: sqlite3.Connection, sql: str, ids: Sequence[int]) -> set[int]:
+    found: set[int] = set()
+    for chunk in _chunks(list(ids)):
+        found.update(int(r[0]) for r in conn.execute(sql.format(_marks(chunk)), chunk))
+    return found
+
+
+def apply_index(conn: sqlite3.Connection, work: IndexWork) -> int:
+    """Write `prepare_index`'s work (inside the caller's write transaction);
+    returns how many articles it indexed.  What changed in between is left
+    out: a stale row already forgotten, an article no longer queued (deleted
+    meanwhile).  Only the sync writes article content, so the text of an
+    article still queued is the text that was read."""
+    if work.stale:
+        live = _still(
+            conn, "SELECT id FROM article_fts_stale WHERE id IN ({})", [w[0] for w in work.stale]
+        )
+        stale = [w for w in work.stale if w[0] in live]
+        conn.executemany(
+            "INSERT INTO article_fts(article_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+            [(aid, title, body) for _, aid, title, body in stale],
+        )
+        conn.executemany("DELETE FROM article_fts_stale WHERE id = ?", [(w[0],) for w in stale])
+    if not work.fresh:
+        return 0
+    queued = _still(
+        conn,
+        "SELECT article_id FROM article_fts_pending WHERE article_id IN ({})",
+        [w[0] for w in work.fresh],
+    )
+    fresh = [w for w in work.fresh if w[0] in queued]
+    conn.executemany("INSERT INTO article_fts(rowid, title, body) VALUES (?, ?, ?)", fresh)
+    conn.executemany(
+        "DELETE FROM article_fts_pending WHERE article_id = ?", [(w[0],) for w in fresh]
+    )
+    return len(fresh)
+
+
 def index_articles(
     conn: sqlite3.Connection, ids: Sequence[int] | None = None, limit: int | None = None
 ) -> int:
@@ -125,51 +260,19 @@ def index_articles(
     First forgets the old text of every changed, purged or deleted article,
     then indexes the queued articles: all of them, or only those among `ids`;
     at most `limit` (lowest ids first).  Safe to call at any time, and again:
-    what is done leaves the queue.
+    what is done leaves the queue.  Runs inside the caller's transaction;
+    `Store.update_stories` does the same in short transactions.
     """
-    while stale := conn.execute(
-        "SELECT id, article_id, title, content_html, summary_html FROM article_fts_stale"
-        " ORDER BY id LIMIT ?",
-        (_CHUNK,),
-    ).fetchall():
-        conn.executemany(
-            "INSERT INTO article_fts(article_fts, rowid, title, body)"
-            " VALUES ('delete', ?, ?, ?)",
-            [(aid, fts_title(title), fts_body(content, summary))
-             for _, aid, title, content, summary in stale],
-        )  # fmt: skip
-        conn.execute("DELETE FROM article_fts_stale WHERE id <= ?", (stale[-1][0],))
-    select = """SELECT a.id, a.title, a.content_html, a.summary_html
-                FROM article_fts_pending p JOIN articles a ON a.id = p.article_id"""
     done = 0
-    if ids is None:
-        while limit is None or done < limit:
-            count = _CHUNK if limit is None else min(_CHUNK, limit - done)
-            rows = conn.execute(select + " ORDER BY p.article_id LIMIT ?", (count,)).fetchall()
-            if not rows:
-                break
-            done += _index_rows(conn, rows)
-    else:
-        for chunk in _chunks(sorted(set(ids))):
-            rows = conn.execute(
-                select + f" WHERE p.article_id IN ({_marks(chunk)})", chunk
-            ).fetchall()
-            if limit is not None:
-                rows = rows[: max(0, limit - done)]
-            done += _index_rows(conn, rows)
-    return done
-
-
-def _index_rows(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> int:
-    conn.executemany(
-        "INSERT INTO article_fts(rowid, title, body) VALUES (?, ?, ?)",
-        [(aid, fts_title(str(title)), fts_body(str(content), str(summary)))
-         for aid, title, content, summary in rows],
-    )  # fmt: skip
-    conn.executemany(
-        "DELETE FROM article_fts_pending WHERE article_id = ?", [(r[0],) for r in rows]
-    )
-    return len(rows)
+    while True:
+        count = _CHUNK if limit is None else min(_CHUNK, limit - done)
+        work = prepare_index(conn, count, ids)
+        if not work:
+            return done
+        indexed = apply_index(conn, work)
+        done += indexed
+        if work.fresh and not indexed:
+            return done  # cannot happen inside one transaction; never loop
 
 
 def pending_count(conn: sqlite3.Connection) -> int:
@@ -251,19 +354,23 @@ def _intervals(times: Iterable[float], margin: float) -> list[tuple[float, float
     return merged
 
 
-def cluster_articles(
+def prepare_clusters(
     conn: sqlite3.Connection,
     ids: Sequence[int] | None = None,
     window_hours: float = cluster.WINDOW_HOURS,
+    batch: int | None = None,
 ) -> dict[int, int]:
-    """Put the given articles (by default: every article not clustered yet)
-    into story clusters; returns {article id: cluster id} for those clustered
-    now.  Articles already clustered are left as they are."""
+    """Compute (no write) the clusters of up to `batch` (default
+    `CLUSTER_BATCH`) articles not clustered yet: the queued ones, or those
+    among `ids`, oldest first.  `apply_clusters` writes the result; the next
+    batch must be prepared after that, as it builds on it."""
+    batch = CLUSTER_BATCH if batch is None else batch
     if ids is None:
         rows = conn.execute(
-            f"""SELECT {_ITEM_COLUMNS} FROM articles a
-                LEFT JOIN article_cluster c ON c.article_id = a.id
-                WHERE c.article_id IS NULL AND a.purged = 0"""
+            f"""SELECT {_ITEM_COLUMNS} FROM cluster_pending p
+                JOIN articles a ON a.id = p.article_id
+                WHERE a.purged = 0 ORDER BY a.sort_date, a.id LIMIT ?""",
+            (batch,),
         ).fetchall()
     else:
         rows = []
@@ -274,26 +381,141 @@ def cluster_articles(
                     WHERE c.article_id IS NULL AND a.purged = 0 AND a.id IN ({_marks(chunk)})""",
                 chunk,
             ).fetchall()
-    new = sorted((_item(r) for r in rows), key=lambda i: (i.time, i.id))
+    new = sorted((_item(r) for r in rows), key=lambda i: (i.time, i.id))[:batch]
+    if not new:
+        return {}
     window_s = window_hours * 3600
+    known: list[tuple[cluster.Item, int]] = []
+    for low, high in _intervals((i.time for i in new), window_s):
+        for row in conn.execute(
+            f"""SELECT {_ITEM_COLUMNS}, c.cluster_id FROM articles a
+                JOIN article_cluster c ON c.article_id = a.id
+                WHERE a.purged = 0 AND a.sort_date BETWEEN ? AND ?""",
+            (low, high),
+        ):
+            known.append((_item(row), int(row[6])))
+    return cluster.cluster(new, known, window_s=window_s)
+
+
+def apply_clusters(conn: sqlite3.Connection, assigned: Mapping[int, int]) -> dict[int, int]:
+    """Write `prepare_clusters`' result (inside the caller's write
+    transaction), leaving out articles deleted or clustered meanwhile, and
+    bring the touched clusters' hot rows up to date.  Returns what it wrote."""
+    if not assigned:
+        return {}
+    live = _still(
+        conn,
+        "SELECT a.id FROM articles a LEFT JOIN article_cluster c ON c.article_id = a.id"
+        " WHERE a.id IN ({}) AND a.purged = 0 AND c.article_id IS NULL",
+        list(assigned),
+    )
+    written = {aid: cid for aid, cid in assigned.items() if aid in live}
+    conn.executemany(
+        "INSERT INTO article_cluster(article_id, cluster_id) VALUES (?, ?)", written.items()
+    )
+    conn.executemany(
+        "DELETE FROM cluster_pending WHERE article_id = ?", [(aid,) for aid in assigned]
+    )
+    refresh_clusters(conn, set(written.values()))
+    return written
+
+
+def cluster_articles(
+    conn: sqlite3.Connection,
+    ids: Sequence[int] | None = None,
+    window_hours: float = cluster.WINDOW_HOURS,
+) -> dict[int, int]:
+    """Put the given articles (by default: every article not clustered yet)
+    into story clusters, inside the caller's transaction; returns {article
+    id: cluster id} for those clustered now.  Articles already clustered are
+    left as they are.  `Store.update_stories` does the same in short
+    transactions."""
     found: dict[int, int] = {}
-    for start in range(0, len(new), CLUSTER_BATCH):  # bounded memory for a whole cache
-        batch = new[start : start + CLUSTER_BATCH]
-        known: list[tuple[cluster.Item, int]] = []
-        for low, high in _intervals((i.time for i in batch), window_s):
-            for row in conn.execute(
-                f"""SELECT {_ITEM_COLUMNS}, c.cluster_id FROM articles a
-                    JOIN article_cluster c ON c.article_id = a.id
-                    WHERE a.purged = 0 AND a.sort_date BETWEEN ? AND ?""",
-                (low, high),
-            ):
-                known.append((_item(row), int(row[6])))
-        assigned = cluster.cluster(batch, known, window_s=window_s)
-        conn.executemany(
-            "INSERT INTO article_cluster(article_id, cluster_id) VALUES (?, ?)", assigned.items()
-        )
-        found.update(assigned)
+    while assigned := prepare_clusters(conn, ids, window_hours):
+        found.update(apply_clusters(conn, assigned))  # bounded memory for a whole cache
     return found
+
+
+# -- the hot rows of clusters ------------------------------------------------------
+
+DEFAULT_HALF_LIFE_HOURS = 12.0
+
+
+def half_life_hours(conn: sqlite3.Connection) -> float:
+    """The half-life of hotness the stored hot keys were computed with."""
+    row = conn.execute("SELECT value FROM story_settings WHERE name = 'half_life_hours'").fetchone()
+    return DEFAULT_HALF_LIFE_HOURS if row is None else float(row[0])
+
+
+def hot_key(sources: int, weight: float, newest: float, half_life_hours: float) -> float:
+    """The time-invariant sort key of `cluster.hotness`: for any `now`,
+    ``log(hotness) = hot_key − now·ln2/H``, so ordering by the key is
+    ordering by hotness, and the key never needs updating as time passes."""
+    return math.log(max(sources, 1) * max(weight, 1e-9)) + newest * math.log(2) / (
+        half_life_hours * 3600
+    )
+
+
+def refresh_clusters(conn: sqlite3.Connection, cluster_ids: Iterable[int] = ()) -> int:
+    """Recompute the ``clusters`` rows (sources, head, hot key) of
+    `cluster_ids` and of every cluster marked dirty (by triggers: a member
+    purged or deleted); returns how many rows it rewrote.
+
+    The head, the row the Hot view shows, is the story's best-sourced
+    headline: the article from the feed with the highest weight (`Store.
+    set_feed_weight`), the earliest one on a tie.  A cluster's weight is the
+    mean weight of its distinct feeds.  A cluster left without live articles
+    loses its row.
+    """
+    todo = set(cluster_ids)
+    todo.update(int(r[0]) for r in conn.execute("SELECT cluster_id FROM cluster_dirty"))
+    if not todo:
+        return 0
+    half_life = half_life_hours(conn)
+    rows: list[tuple[int, int, int, int, float, float, float]] = []
+    gone: list[tuple[int]] = []
+    for chunk in _chunks(sorted(todo)):
+        members: dict[int, list[tuple[int, int, float, float]]] = {}
+        for cid, aid, feed_id, sort_date, weight in conn.execute(
+            f"""SELECT c.cluster_id, a.id, a.feed_id, a.sort_date, f.hot_weight
+                FROM article_cluster c JOIN articles a ON a.id = c.article_id
+                JOIN feeds f ON f.id = a.feed_id
+                WHERE c.cluster_id IN ({_marks(chunk)}) AND a.purged = 0""",
+            chunk,
+        ):
+            members.setdefault(cid, []).append((aid, feed_id, sort_date, weight))
+        for cid in chunk:
+            found = members.get(cid)
+            if not found:
+                gone.append((cid,))
+                continue
+            feeds = {feed_id: weight for _, feed_id, _, weight in found}
+            head = min(found, key=lambda m: (-m[3], m[2], m[0]))[0]
+            newest = max(m[2] for m in found)
+            weight = sum(feeds.values()) / len(feeds)
+            key = hot_key(len(feeds), weight, newest, half_life)
+            rows.append((cid, head, len(feeds), len(found), newest, weight, key))
+    conn.executemany("INSERT OR REPLACE INTO clusters VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.executemany("DELETE FROM clusters WHERE cluster_id = ?", gone)
+    conn.executemany("DELETE FROM cluster_dirty WHERE cluster_id = ?", [(c,) for c in todo])
+    return len(rows)
+
+
+def set_half_life(conn: sqlite3.Connection, hours: float) -> None:
+    """Store a new half-life and recompute every hot key with it."""
+    if hours <= 0:
+        raise ValueError("the half-life must be positive")
+    if hours == half_life_hours(conn):
+        return
+    conn.execute(
+        "INSERT OR REPLACE INTO story_settings(name, value) VALUES ('half_life_hours', ?)",
+        (hours,),
+    )
+    rows = conn.execute("SELECT cluster_id, sources, weight, newest FROM clusters").fetchall()
+    conn.executemany(
+        "UPDATE clusters SET hot_key = ? WHERE cluster_id = ?",
+        [(hot_key(n, w, newest, hours), cid) for cid, n, w, newest in rows],
+    )
 
 
 def cluster_info(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, tuple[int, int]]:
@@ -452,7 +674,7 @@ def related(conn: sqlite3.Connection, article_id: int, limit: int = 5) -> list[i
     scores = {
         int(aid): float(score)
         for aid, score in conn.execute(
-            "SELECT rowid, bm25(article_fts, 2.0, 1.0) FROM article_fts WHERE article_fts MATCH ?",
+            f"SELECT rowid, bm25(article_fts, {TITLE_RANK_WEIGHT}, 1.0) FROM article_fts WHERE article_fts MATCH ?",
             (expression,),
         )
         if aid in wanted  # the rare terms are held by a few hundred articles at most

@@ -206,6 +206,9 @@ class SyncService:
             else:
                 report(self._store(item))
         self._store_unchanged(unchanged)
+        # Search index and story clusters of what this sync stored (and of
+        # any backlog), in short transactions; a cancel leaves them queued.
+        self.store.update_stories(cancel.is_set)
         return SyncReport(
             tuple(results),
             cancelled=cancel.is_set(),

@@ -121,3 +121,26 @@ def build_query(query: str) -> str:
             if _LETTER_OR_DIGIT.search(segment):
                 terms.append(_segment_term(segment))
     return " AND ".join(dict.fromkeys(terms))
+
+
+_EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def highlight_terms(query: str) -> list[str]:
+    """The literal strings to highlight in an article for `query`, lower-cased:
+    its Latin words (a prefix as typed: "netw" for what "netw" finds), its
+    runs of CJK characters, and its "quoted phrases" whole; without
+    surrounding punctuation, without repeats, longest first (so a caller
+    highlighting one after the other marks the longest match)."""
+    terms: list[str] = []
+    for match in _QUERY_PART.finditer(normalize(query)):
+        quoted = match.group(1) if match.group(1) is not None else match.group(2)
+        if quoted is not None:
+            parts = [" ".join(quoted.split())]
+        else:
+            parts = _SCRIPT_SEGMENT.findall(match.group(3))
+        for part in parts:
+            part = _EDGE_PUNCTUATION.sub("", part).lower()
+            if _LETTER_OR_DIGIT.search(part):
+                terms.append(part)
+    return sorted(dict.fromkeys(terms), key=len, reverse=True)
