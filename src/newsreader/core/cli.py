@@ -10,7 +10,8 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -28,6 +29,16 @@ def iso(value: datetime | None) -> str | None:
     if value is None:
         return None
     return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def age(delta: timedelta) -> str:
+    """A short age: "5 min", "3 h", "2 d"."""
+    seconds = max(0, int(delta.total_seconds()))
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 86400:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} d"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,6 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=50, metavar="N")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser(
+        "related", parents=[common], help="articles on the same subject, from other stories"
+    )
+    p.add_argument("id", type=int)
+    p.add_argument("--limit", type=int, default=5, metavar="N")
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("show", parents=[common], help="show one article")
     p.add_argument("id", type=int)
     p.add_argument("--json", action="store_true")
@@ -125,6 +143,8 @@ def article_json(article: Article, *, full: bool = False) -> dict[str, Any]:
         "read": article.read,
         "starred": article.starred,
         "snippet": article.snippet,
+        "cluster_id": article.cluster_id or article.id,
+        "sources": article.sources,
     }
     if full:
         row["updated"] = iso(article.updated)
@@ -277,22 +297,61 @@ class Cli:
         return EXIT_OK
 
     def cmd_articles(self) -> int:
+        limit = max(1, self.args.limit)
         query = ArticleQuery(
             feed_ids=tuple(self.args.feed),
             unread=self.args.unread,
             starred=self.args.starred,
             search=self.args.search,
-            limit=max(1, self.args.limit),
+            limit=limit,
         )
         with self.store() as store:
-            articles = store.articles(query)
+            articles = self._hot(store, query) if self.args.hot else store.articles(query)
+        self._print_articles(articles)
+        return EXIT_OK
+
+    @staticmethod
+    def _hot(store: Store, query: ArticleQuery) -> list[Article]:
+        """One row per story, hottest first; --feed, --unread, --starred and
+        --search keep the stories whose head matches them."""
+        filtered = bool(query.feed_ids or query.unread or query.starred or query.search)
+        if not filtered:
+            return store.hot(query.limit)
+        found: list[Article] = []
+        offset, page = 0, max(query.limit, 100)
+        while len(found) < query.limit:
+            hot = store.hot(page, offset)
+            if not hot:
+                break
+            offset += page
+            keep = {
+                a.id
+                for a in store.articles(replace(query, ids=tuple(a.id for a in hot), limit=page))
+            }
+            found += [a for a in hot if a.id in keep]
+        return found[: query.limit]
+
+    def _print_articles(self, articles: Sequence[Article]) -> None:
         if self.args.json:
             _print_json([article_json(a) for a in articles], self.out)
-            return EXIT_OK
+            return
         for a in articles:
             flags = ("*" if a.starred else " ") + (" " if a.read else "●")
             when = a.date.astimezone().strftime("%Y-%m-%d %H:%M")
-            self.out.write(f"{a.id:>7} {flags} {when}  {a.title}  — {a.feed_title}\n")
+            sources = f"  [{a.sources} sources]" if a.sources > 1 else ""
+            self.out.write(f"{a.id:>7} {flags} {when}  {a.title}  — {a.feed_title}{sources}\n")
+
+    def cmd_related(self) -> int:
+        with self.store() as store:
+            if store.article(self.args.id) is None:
+                raise NewsreaderError(f"No article with id {self.args.id}")
+            articles = store.related(self.args.id, max(1, self.args.limit))
+        if self.args.json:
+            _print_json([article_json(a) for a in articles], self.out)
+            return EXIT_OK
+        now = datetime.now(UTC)
+        for a in articles:
+            self.out.write(f"{a.title}\t{a.feed_title}\t{age(now - a.date)}\n")
         return EXIT_OK
 
     def cmd_show(self) -> int:

@@ -328,6 +328,7 @@ class Store:
     def delete_feed(self, feed_id: int) -> None:
         with self.write() as conn:
             conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+            stories.refresh_clusters(conn)  # the stories it was part of
 
     # -- sync bookkeeping (the writer) -------------------------------------
 
@@ -512,7 +513,7 @@ class Store:
             where.append("s.read = 0")
         if query.starred:
             where.append("s.starred = 1")
-        if query.search:
+        if query.search.strip():  # a blank search filters nothing out
             clause, match = self._search_filter(query.search)
             where.append(clause)
             params.extend(match)
@@ -872,6 +873,7 @@ class Store:
                        SELECT article_id FROM article_state WHERE read = 1 AND starred = 0)""",
                 (cutoff,),
             )
+            stories.refresh_clusters(conn)  # the stories of the purged articles
             return cur.rowcount
 
     def integrity_ok(self) -> bool:

@@ -186,7 +186,7 @@ _PENDING_SELECT = """SELECT a.id, a.title, a.content_html, a.summary_html
 
 
 def prepare_index(
-    conn: sqlite3.Connection, limit: int = _CHUNK, ids: Sequence[int] | None = None
+    conn: sqlite3.Connection, limit: int | None = None, ids: Sequence[int] | None = None
 ) -> IndexWork:
     """Read (no write) up to `_CHUNK` stale rows and `limit` queued articles
     (lowest ids first, or only those among `ids`) and compute their index text."""
@@ -195,6 +195,7 @@ def prepare_index(
         " ORDER BY id LIMIT ?",
         (_CHUNK,),
     ).fetchall()
+    limit = _CHUNK if limit is None else limit
     if limit <= 0:
         rows = []
     elif ids is None:
