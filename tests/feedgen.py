@@ -28,6 +28,15 @@ ZH_PHRASES = (
 
 BASE_TIME = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
+# Headlines draw on a big vocabulary (pseudo-words, common Chinese
+# characters), as real headlines do: random titles from the 50 words above
+# would share so many words that unrelated entries looked like one story.
+_SYLLABLES = [c + v for c in "bdfghklmnprstvz" for v in ("a", "e", "i", "o", "u", "ai", "or")]
+TITLE_WORDS = [
+    a + b + c for a in _SYLLABLES[:40] for b in _SYLLABLES[40:80] for c in ("", "n", "s")
+]
+TITLE_CHARS = [chr(cp) for cp in range(0x4E00, 0x4E00 + 3000, 3)]
+
 
 @dataclass(frozen=True, slots=True)
 class GenEntry:
@@ -47,6 +56,13 @@ def _sentence(rng: random.Random, chinese: bool) -> str:
     return " ".join(words).capitalize() + "."
 
 
+def _headline(rng: random.Random, chinese: bool) -> str:
+    if chinese:
+        return rng.choice(ZH_PHRASES) + "".join(rng.choices(TITLE_CHARS, k=rng.randint(8, 14)))
+    words = [rng.choice(EN_WORDS), *rng.choices(TITLE_WORDS, k=rng.randint(5, 9))]
+    return " ".join(words).capitalize()
+
+
 def make_entries(
     feed_no: int,
     count: int,
@@ -60,7 +76,7 @@ def make_entries(
     rng = random.Random(feed_no * 7919 + seed)
     entries = []
     for i in range(count):
-        title = _sentence(rng, chinese).rstrip(".。")[:60]
+        title = _headline(rng, chinese)
         parts: list[str] = []
         size = 0
         while size < body_bytes:

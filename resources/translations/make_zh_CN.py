@@ -201,6 +201,23 @@ ZH: dict[str, dict[str, str]] = {
     },
 }
 
+# Hot stories, related articles and search.
+for _context, _texts in {
+    "Actions": {
+        "Search all articles": "搜索全部文章",
+        "Show the story's other sources": "展开该新闻的其他来源",
+        "Hide the story's other sources": "收起该新闻的其他来源",
+        "Go to related articles": "转到相关内容",
+    },
+    "MainWindow": {
+        "Search all articles": "搜索全部文章",
+        "No related articles": "没有相关内容",
+    },
+    "Headlines": {"%1 sources": "%1 个来源"},
+    "Article": {"Related articles": "相关内容"},
+}.items():
+    ZH[_context].update(_texts)
+
 
 def check() -> None:
     sys.path.insert(0, str(ROOT / "src"))

@@ -187,6 +187,14 @@
         <numerusform>%n 篇新文章</numerusform>
       </translation>
     </message>
+    <message>
+      <source>Search all articles</source>
+      <translation>搜索全部文章</translation>
+    </message>
+    <message>
+      <source>No related articles</source>
+      <translation>没有相关内容</translation>
+    </message>
   </context>
   <context>
     <name>EmptyState</name>
@@ -649,6 +657,22 @@ or start with a few suggested news sources in English and Chinese.</source>
       <source>{key} is already bound to “{other}”</source>
       <translation>{key} 已绑定到“{other}”</translation>
     </message>
+    <message>
+      <source>Search all articles</source>
+      <translation>搜索全部文章</translation>
+    </message>
+    <message>
+      <source>Show the story's other sources</source>
+      <translation>展开该新闻的其他来源</translation>
+    </message>
+    <message>
+      <source>Hide the story's other sources</source>
+      <translation>收起该新闻的其他来源</translation>
+    </message>
+    <message>
+      <source>Go to related articles</source>
+      <translation>转到相关内容</translation>
+    </message>
   </context>
   <context>
     <name>Subscriptions</name>
@@ -683,6 +707,10 @@ or start with a few suggested news sources in English and Chinese.</source>
       <source>starred</source>
       <translation>已加星标</translation>
     </message>
+    <message>
+      <source>%1 sources</source>
+      <translation>%1 个来源</translation>
+    </message>
   </context>
   <context>
     <name>Article</name>
@@ -697,6 +725,10 @@ or start with a few suggested news sources in English and Chinese.</source>
     <message>
       <source>(untitled)</source>
       <translation>（无标题）</translation>
+    </message>
+    <message>
+      <source>Related articles</source>
+      <translation>相关内容</translation>
     </message>
   </context>
 </TS>

@@ -31,11 +31,11 @@ def test_defaults_bound(registry: ActionRegistry) -> None:
 
 
 def test_override_applies_and_conflict_is_refused(registry: ActionRegistry) -> None:
-    registry.apply_bindings({"entry.next": "L"})
-    assert registry.keys("entry.next") == ("L",)
+    registry.apply_bindings({"entry.next": "Y"})
+    assert registry.keys("entry.next") == ("Y",)
     with pytest.raises(ShortcutConflict, match="already bound"):
         registry.apply_bindings({"entry.next": "K"})
-    assert registry.keys("entry.next") == ("L",)  # unchanged after the refusal
+    assert registry.keys("entry.next") == ("Y",)  # unchanged after the refusal
 
 
 def test_cheat_sheet_lists_bound_actions(registry: ActionRegistry) -> None:

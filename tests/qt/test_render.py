@@ -55,3 +55,16 @@ def test_light_and_dark_colours() -> None:
         assert DARK[key] in dark and DARK[key] not in light
     assert f"a {{ color: {DARK['link']}" in dark
     assert f"hr {{ border: none; background-color: {DARK['rule']}" in dark
+
+
+def test_related_box_links_articles_of_the_cache_and_escapes_them() -> None:
+    others = [
+        article(id=7, title="Rocket <b>test</b>", feed_title="Wire & Co"),
+        article(id=9, title="Second", feed_title="中文新闻"),
+    ]
+    page = render_article(article(), related=others)
+    assert "Related articles" in page
+    assert 'href="newsreader:article/7"' in page and 'href="newsreader:article/9"' in page
+    assert "Rocket &lt;b&gt;test&lt;/b&gt;" in page and "Wire &amp; Co" in page
+    assert page.index("Body") < page.index("Related articles")  # under the body
+    assert "Related articles" not in render_article(article())

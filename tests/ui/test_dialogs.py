@@ -107,11 +107,13 @@ def test_preferences_refuse_conflicting_shortcuts(qtbot: QtBot, data_dir: Path) 
     dialog = PreferencesDialog(win.settings, win.registry, win)
     qtbot.addWidget(dialog)
     assert "already bound" in dialog.set_binding("entry.next", "K")
+    # The message names the action that holds the key.
+    assert "“Show the story's other sources”" in dialog.set_binding("entry.next", "L")
     assert win.registry.keys("entry.next") == ("J",)
-    assert dialog.set_binding("entry.next", "L") == ""
+    assert dialog.set_binding("entry.next", "Y") == ""
     dialog._save()
-    assert dialog.settings.shortcuts == {"entry.next": "L"}
-    assert win.registry["entry.next"].shortcuts() == [QKeySequence("L")]
+    assert dialog.settings.shortcuts == {"entry.next": "Y"}
+    assert win.registry["entry.next"].shortcuts() == [QKeySequence("Y")]
     win.close()
 
 

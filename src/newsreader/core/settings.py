@@ -25,6 +25,7 @@ class Settings:
     max_connections: int = 8
     per_host_connections: int = 2
     language: str = ""  # "" follows the system locale
+    mark_story_read: bool = True  # reading a hot story marks its other sources read
     shortcuts: dict[str, str] = field(default_factory=dict)  # action id -> keys
 
     def with_changes(self, **changes: Any) -> Settings:

@@ -85,6 +85,28 @@ SPECS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("edit.undo", "Undo", ("Ctrl+Z",), "article"),
     ActionSpec("search.focus", "Search", ("/", "Ctrl+F"), "view", "search"),
+    ActionSpec(
+        "search.everywhere",
+        "Search all articles",
+        ("Ctrl+Shift+F",),
+        "view",
+        checkable=True,
+    ),
+    ActionSpec(
+        "story.expand",
+        "Show the story's other sources",
+        ("L", "Right"),
+        "article",
+        context="headlines",
+    ),
+    ActionSpec(
+        "story.collapse",
+        "Hide the story's other sources",
+        ("H", "Left"),
+        "article",
+        context="headlines",
+    ),
+    ActionSpec("article.related", "Go to related articles", ("Shift+R",), "article"),
     ActionSpec("focus.subscriptions", "Focus subscriptions", ("1",), "view"),
     ActionSpec("focus.headlines", "Focus headlines", ("2",), "view"),
     ActionSpec("focus.article", "Focus article", ("3",), "view"),
@@ -183,11 +205,13 @@ class ActionRegistry(QObject):
         conflicts = self.find_conflicts(overrides)
         if conflicts:
             key, first, second = conflicts[0]
+            # Name the action that holds the key, not the one being changed.
+            holder = first if second in overrides or first not in overrides else second
             raise ShortcutConflict(
                 _tr("{key} is already bound to “{other}”").format(
-                    key=key, other=_tr(self.specs[first].text)
+                    key=key, other=_tr(self.specs[holder].text)
                 )
-                + f" ({second})"
+                + f" ({holder})"
             )
         for action_id, keys in self.bindings(overrides).items():
             self.actions[action_id].setShortcuts([QKeySequence(k) for k in keys])

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QCoreApplication
 
@@ -28,6 +28,8 @@ h1 { font-size: %(h1)dpx; font-weight: 600; margin: 0 0 6px 0; }
 .meta a { color: %(muted)s; }
 .note { color: %(muted)s; font-size: %(small)dpx; }
 .img-alt { color: %(muted)s; font-style: italic; }
+h3.related { font-size: %(small)dpx; font-weight: 600; color: %(muted)s; margin: 18px 0 4px 0; }
+.related-item { margin: 0 0 6px 0; }
 p, li { line-height: %(lh)d%%; }
 blockquote { color: %(quote)s; margin-left: 12px; }
 pre, code { font-family: monospace; font-size: %(small)dpx; background-color: %(code_bg)s; }
@@ -70,12 +72,40 @@ def format_date(value: datetime) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+ARTICLE_SCHEME = "newsreader"  # newsreader:article/ID — an article of the cache
+
+
+def article_url(article_id: int) -> str:
+    return f"{ARTICLE_SCHEME}:article/{article_id}"
+
+
+def related_box(related: Sequence[Article], *, chinese: bool = False) -> str:
+    """The "相关内容" box under the body: title, source and age of each."""
+    if not related:
+        return ""
+    from newsreader.qt.timefmt import relative_age
+
+    now = datetime.now(UTC)
+    items = []
+    for other in related:
+        age = relative_age(other.date, now, chinese=chinese)
+        items.append(
+            f'<p class="related-item"><a href="{article_url(other.id)}">'
+            f"{html.escape(other.title or _tr('(untitled)'))}</a><br/>"
+            f'<span class="note">{html.escape(other.feed_title)} · {html.escape(age)}</span></p>'
+        )
+    heading = html.escape(_tr("Related articles"))
+    return f'<hr class="sep"/><h3 class="related">{heading}</h3>{"".join(items)}'
+
+
 def render_article(
     article: Article,
     *,
     base_px: int = 16,
     cached_image: Callable[[str], bool] = lambda url: False,
     dark: bool = False,
+    related: Sequence[Article] = (),
+    chinese: bool = False,
 ) -> str:
     body = article.content_html or article.summary_html
     cjk = is_mostly_cjk(article.title + " " + article.snippet)
@@ -103,6 +133,7 @@ def render_article(
         f'<p class="meta">{" · ".join(meta)}</p>{link}'
         f'<hr class="sep"/>'
         f"{replace_images(body, cached_image)}"
+        f"{related_box(related, chinese=chinese)}"
         "</body></html>"
     )
 

@@ -4,23 +4,37 @@
   gets nothing (the renderer already swapped uncached images for alt text).
 * Clicked http(s)/mailto links open in the system browser; `file:`,
   `javascript:` and every other scheme are never followed.
+* `newsreader:article/ID` links (the related-articles box) ask the window
+  to show that article (`article_requested`).
+* Search terms are highlighted in the shown text (`show_article(highlight=)`),
+  on the document, never by editing the article's HTML.
 * The text column is capped (~70 Latin / ~40 CJK characters) by viewport
   margins, so lines never run 1,100 px wide on a big window.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImage, QResizeEvent, QTextDocument
-from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QImage,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QFrame, QTextBrowser, QTextEdit, QWidget
 
 from newsreader.core.model import Article
-from newsreader.qt.render import render_article
+from newsreader.qt.render import ARTICLE_SCHEME, render_article
+from newsreader.qt.timefmt import ui_is_chinese
 
+MAX_HIGHLIGHTS = 400  # per article; a one-letter query must not paint the page
 MAX_TEXT_WIDTH_EM = 42  # ~70 Latin characters or ~40 CJK characters per line
 BASE_PX = 16
 ZOOM_STEPS = (0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.35, 1.5, 1.7, 2.0)
@@ -28,6 +42,7 @@ ZOOM_STEPS = (0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.35, 1.5, 1.7, 2.0)
 
 class ArticleView(QTextBrowser):
     link_opened = Signal(QUrl)
+    article_requested = Signal(int)  # a related article was clicked
 
     def __init__(
         self,
@@ -45,6 +60,9 @@ class ArticleView(QTextBrowser):
         self._image_path = image_path
         self._zoom = 1.0
         self._article: Article | None = None
+        self._related: list[Article] = []
+        self._highlight: list[str] = []
+        self.highlights = 0  # matches painted in the shown article
         self._dark = False
         self._placeholder = ""
         self.remote_requests: list[str] = []  # what a page asked for and did not get
@@ -57,19 +75,91 @@ class ArticleView(QTextBrowser):
     def article(self) -> Article | None:
         return self._article
 
-    def show_article(self, article: Article) -> None:
+    def show_article(self, article: Article, *, highlight: Sequence[str] = ()) -> None:
+        """Show `article` from the top; its related articles come later
+        (`set_related`), so moving through headlines stays quick."""
         self._article = article
+        self._related = []
+        self._highlight = list(highlight)
+        self._render()
+        self.verticalScrollBar().setValue(0)
+
+    @property
+    def related(self) -> list[Article]:
+        return list(self._related)
+
+    def set_related(self, related: Sequence[Article]) -> None:
+        """Add the related-articles box under the body; the reading position stays."""
+        if self._article is None or list(related) == self._related:
+            return
+        self._related = list(related)
+        pos = self.verticalScrollBar().value()
+        self._render()
+        self.verticalScrollBar().setValue(pos)
+
+    def _render(self) -> None:
+        assert self._article is not None
         html = render_article(
-            article,
+            self._article,
             base_px=round(BASE_PX * self._zoom),
             cached_image=lambda url: self._image_path(url) is not None,
             dark=self._dark,
+            related=self._related,
+            chinese=ui_is_chinese(),
         )
         self.setHtml(html)
-        self.verticalScrollBar().setValue(0)
+        self.highlights = self._paint_highlights(self._highlight)
+
+    def _paint_highlights(self, terms: Sequence[str]) -> int:
+        """Give every match of the search terms a marker background."""
+        if not terms:
+            return 0
+        doc = self.document()
+        marker = QTextCharFormat()
+        marker.setBackground(QColor("#7a5d00" if self._dark else "#fff0a8"))
+        selections: list[QTextEdit.ExtraSelection] = []
+        for term in sorted({t for t in terms if t}, key=len, reverse=True):
+            cursor = QTextCursor(doc)
+            while len(selections) < MAX_HIGHLIGHTS:
+                cursor = doc.find(term, cursor)
+                if cursor.isNull():
+                    break
+                selection = QTextEdit.ExtraSelection()
+                selection.cursor = QTextCursor(cursor)
+                selection.format = marker
+                selections.append(selection)
+        self.setExtraSelections(selections)
+        return len(selections)
+
+    def focus_related(self) -> bool:
+        """Put the keyboard on the first related article (Enter opens it)."""
+        if not self._related:
+            return False
+        self.setFocus()
+        doc = self.document()
+        block = doc.begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                if fragment.charFormat().anchorHref().startswith(f"{ARTICLE_SCHEME}:"):
+                    cursor = QTextCursor(doc)
+                    cursor.setPosition(fragment.position())
+                    cursor.setPosition(
+                        fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
+                    )
+                    self.setTextCursor(cursor)
+                    self.ensureCursorVisible()
+                    return True
+                it += 1
+            block = block.next()
+        return False
 
     def show_placeholder(self, text: str) -> None:
         self._article = None
+        self._related = []
+        self._highlight = []
+        self.setExtraSelections([])
         self._placeholder = text
         px = round(BASE_PX * self._zoom)
         muted = "#9ca3af" if self._dark else "#6b7280"
@@ -89,7 +179,7 @@ class ArticleView(QTextBrowser):
         self._dark = dark
         if self._article is not None:
             pos = self.verticalScrollBar().value()
-            self.show_article(self._article)
+            self._render()
             self.verticalScrollBar().setValue(pos)
         else:
             self.show_placeholder(self._placeholder)
@@ -107,6 +197,11 @@ class ArticleView(QTextBrowser):
         return None
 
     def _on_anchor(self, url: QUrl) -> None:
+        if url.scheme() == ARTICLE_SCHEME:
+            _, _, tail = url.path().partition("article/")
+            if tail.isdigit():
+                self.article_requested.emit(int(tail))
+            return
         if url.scheme() in ("http", "https", "mailto"):
             QDesktopServices.openUrl(url)
             self.link_opened.emit(url)
@@ -122,7 +217,7 @@ class ArticleView(QTextBrowser):
         self._update_margins()
         if self._article is not None:
             pos = self.verticalScrollBar().value()
-            self.show_article(self._article)
+            self._render()
             self.verticalScrollBar().setValue(pos)
 
     def zoom_step(self, direction: int) -> None:

@@ -1,7 +1,9 @@
 """The hot-news headline pane: a list of two-line rows.
 
 Row: unread dot, title (bold while unread, elided), star; then
-"source · age — snippet" in a muted colour.  Rows have one fixed height, so
+"source · age — snippet" in a muted colour.  In the hot view a story told
+by several feeds says so ("source · age · 4 sources — snippet") with a
+disclosure arrow; the members of an expanded story are indented under it.  Rows have one fixed height, so
 the view lays out 100,000 rows without measuring them.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFocusEvent, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,11 +33,15 @@ Index = QModelIndex | QPersistentModelIndex
 
 class HeadlineDelegate(QStyledItemDelegate):
     PAD = 8
+    INDENT = 22  # an expanded story's members
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.chinese = ui_is_chinese()
         self._star = icon("starred")
+
+    def sources_text(self, sources: int) -> str:
+        return QCoreApplication.translate("Headlines", "%1 sources").replace("%1", str(sources))
 
     def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
         base = QFont(option.font)
@@ -68,8 +74,10 @@ class HeadlineDelegate(QStyledItemDelegate):
         muted = QColor(text_color)
         muted.setAlphaF(0.62)
         base, bold, small = self._fonts(option)
-        rect = option.rect.adjusted(self.PAD, self.PAD // 2 + 2, -self.PAD, -self.PAD // 2)
+        indent = self.INDENT * int(index.data(HeadlineRole.DEPTH) or 0)
+        rect = option.rect.adjusted(self.PAD + indent, self.PAD // 2 + 2, -self.PAD, -self.PAD // 2)
         dot_w = 14
+        sources = int(index.data(HeadlineRole.SOURCES) or 1)
         # unread dot
         if not article.read:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -78,6 +86,17 @@ class HeadlineDelegate(QStyledItemDelegate):
             line_h = QFontMetrics(bold).height()
             painter.drawEllipse(rect.left() + 1, rect.top() + line_h // 2 - 4, 8, 8)
         star_w = 18 if article.starred else 0
+        if sources > 1:  # a disclosure arrow: the story can be expanded
+            expanded = bool(index.data(HeadlineRole.EXPANDED))
+            painter.setPen(muted)
+            painter.setFont(base)
+            arrow_rect = QRect(
+                rect.right() - 14 - star_w, rect.top(), 14, QFontMetrics(bold).height()
+            )
+            painter.drawText(
+                arrow_rect, int(Qt.AlignmentFlag.AlignCenter), "▾" if expanded else "▸"
+            )
+            star_w += 18
         title_font = bold if not article.read else base
         painter.setFont(title_font)
         painter.setPen(text_color)
@@ -106,6 +125,8 @@ class HeadlineDelegate(QStyledItemDelegate):
         name_w = min(sfm.horizontalAdvance(article.feed_title) + 2, int(line2.width() * 0.4))
         source = sfm.elidedText(article.feed_title, Qt.TextElideMode.ElideRight, name_w)
         source += age_text
+        if sources > 1:
+            source += " · " + self.sources_text(sources)
         source_w = sfm.horizontalAdvance(source)
         painter.setPen(muted)
         source_rect = QRect(line2.left(), line2.top(), source_w + 1, line2.height())

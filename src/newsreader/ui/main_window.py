@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +46,7 @@ from newsreader.core.paths import AppPaths
 from newsreader.core.settings import Settings, save_settings
 from newsreader.core.storage import Store
 from newsreader.qt.actions import ActionRegistry
-from newsreader.qt.headlines import HeadlineModel
+from newsreader.qt.headlines import HeadlineMode, HeadlineModel
 from newsreader.qt.i18n import ntr
 from newsreader.qt.icons import icon
 from newsreader.qt.subscriptions import Node, NodeKind, SpecialView, SubscriptionsModel
@@ -62,6 +61,7 @@ if TYPE_CHECKING:
 
 APP_TITLE = "Newsreader"
 DEFAULT_NODE = Node(NodeKind.VIEW, SpecialView.HOT.value)
+RELATED_LIMIT = 5
 
 
 class EmptyState(QWidget):
@@ -137,8 +137,9 @@ class MainWindow(QMainWindow):
         self._sync_new = 0
 
         self.registry = ActionRegistry(self, settings.shortcuts)
-        for action in self.registry.actions.values():
-            self.addAction(action)
+        for action_id, action in self.registry.actions.items():
+            if self.registry.specs[action_id].context == "window":
+                self.addAction(action)
 
         # models and panes
         self.subs_model = SubscriptionsModel(store, self)
@@ -147,7 +148,9 @@ class MainWindow(QMainWindow):
         self.headline_model = HeadlineModel(store, self)
         self.headlines = HeadlineView(self)
         self.headlines.setModel(self.headline_model)
-        self.headlines.addAction(self.registry["entry.open_enter"])
+        for action_id, spec in self.registry.specs.items():
+            if spec.context == "headlines":  # keys other widgets need for themselves
+                self.headlines.addAction(self.registry[action_id])
         self.article_view = ArticleView(self)
 
         self.search = QLineEdit(self)
@@ -203,6 +206,10 @@ class MainWindow(QMainWindow):
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(150)
         self._flush_timer.timeout.connect(self._flush_sync_updates)
+        self._related_timer = QTimer(self)
+        self._related_timer.setSingleShot(True)
+        self._related_timer.setInterval(120)
+        self._related_timer.timeout.connect(self._show_related)
 
         self.resize(1280, 800)
         self._restore_state()
@@ -291,9 +298,9 @@ class MainWindow(QMainWindow):
         self.headlines.selectionModel().currentChanged.connect(self._on_headline_changed)
         self.subs_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.subs_view.customContextMenuRequested.connect(self._subscriptions_menu)
-        self.headlines.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        for action_id in ("entry.open", "entry.toggle_read", "entry.toggle_star"):
-            self.headlines.addAction(r[action_id])
+        self.headlines.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.headlines.customContextMenuRequested.connect(self._headlines_menu)
+        self.article_view.article_requested.connect(self.open_article)
         handlers: dict[str, Callable[[], Any]] = {
             "entry.next": lambda: self.go(1),
             "entry.prev": lambda: self.go(-1),
@@ -308,6 +315,10 @@ class MainWindow(QMainWindow):
             "view.mark_all_read": self.mark_all_read,
             "edit.undo": self.toast.undo,
             "search.focus": self.focus_search,
+            "search.everywhere": self._on_search_scope,
+            "story.expand": self.expand_story,
+            "story.collapse": self.collapse_story,
+            "article.related": self.focus_related,
             "focus.subscriptions": self.subs_view.setFocus,
             "focus.headlines": self.headlines.setFocus,
             "focus.article": self.article_view.setFocus,
@@ -392,10 +403,14 @@ class MainWindow(QMainWindow):
         self._load_view(node)
 
     def _load_view(self, node: Node, *, keep_article: int | None = None) -> None:
-        query = node.query(self.store)
-        if self.search.text().strip():
-            query = replace(query, search=self.search.text().strip())
-        self.headline_model.set_query(query)
+        text = self.search.text().strip()
+        if text:
+            everywhere = self.registry["search.everywhere"].isChecked() or node == DEFAULT_NODE
+            self.headline_model.set_search(text, None if everywhere else node.query(self.store))
+        elif node == DEFAULT_NODE:
+            self.headline_model.set_hot()
+        else:
+            self.headline_model.set_query(node.query(self.store))
         if keep_article is not None:
             self.select_article(keep_article)
 
@@ -406,6 +421,73 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    def _on_search_scope(self) -> None:
+        """Ctrl+Shift+F: search every article (checked) or only this view."""
+        everywhere = self.registry["search.everywhere"].isChecked()
+        self.search.setPlaceholderText(
+            self.tr("Search all articles") if everywhere else self.tr("Search  ( / )")
+        )
+        self.focus_search()
+        if self.search.text().strip():
+            self._apply_search()
+
+    # -- stories and related articles ---------------------------------------
+
+    def expand_story(self) -> None:
+        """Right / l: list the other sources of the selected hot story."""
+        row = self.headlines.currentIndex().row()
+        if self.headline_model.expand(row):
+            self.headlines.scrollTo(self.headline_model.index(row))
+
+    def collapse_story(self) -> None:
+        """Left / h: fold the story back; the selection goes to its row."""
+        row = self.headlines.currentIndex().row()
+        if row < 0 or self.headline_model.mode is not HeadlineMode.HOT:
+            return
+        story = self.headline_model.collapse(row)
+        if story != row:
+            self.select_row(story)
+
+    def open_article(self, article_id: int) -> None:
+        """Show an article (e.g. a related one): select it where it is listed,
+        otherwise show it in the article view alone."""
+        if self.select_article(article_id, max_pages=1):
+            return
+        article = self.store.article(article_id)
+        if article is None:
+            return
+        self.headlines.selectionModel().clearCurrentIndex()
+        self._show(article)
+        if not article.read:
+            self.store.set_read([article.id], True)
+            self.subs_model.refresh_counts()
+            self._update_tray()
+
+    def focus_related(self) -> None:
+        """Shift+R: move the keyboard into the related-articles list."""
+        if not self.article_view.focus_related():
+            self.status_label.setText(self.tr("No related articles"))
+
+    def _show_related(self) -> None:
+        article = self.article_view.article
+        if article is None:
+            return
+        related = self.store.related(article.id, limit=RELATED_LIMIT)
+        self.article_view.set_related(related)
+
+    def _headlines_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        row = self.headlines.indexAt(pos).row()
+        for action_id in ("entry.open", "entry.toggle_read", "entry.toggle_star"):
+            menu.addAction(self.registry[action_id])
+        if self.headline_model.can_expand(row):
+            menu.addAction(self.registry["story.expand"])
+        elif self.headline_model.mode is HeadlineMode.HOT and row >= 0:
+            story = self.headline_model.article_at(self.headline_model.story_row(row))
+            if story is not None and story.sources > 1:
+                menu.addAction(self.registry["story.collapse"])
+        menu.exec(self.headlines.viewport().mapToGlobal(pos))
 
     def eventFilter(self, obj: Any, event: Any) -> bool:
         if obj is self.search and event.type() == event.Type.KeyPress:
@@ -498,10 +580,7 @@ class MainWindow(QMainWindow):
         article = self.headline_model.article_at(current.row())
         if article is None:
             return
-        full = self.store.article(article.id) or article
-        self.article_view.show_article(full)
-        self.setWindowTitle(f"{full.title or self.tr('(untitled)')} — {APP_TITLE}")
-        self.article_shown.emit(article.id)
+        self._show(self.store.article(article.id) or article)
         if not article.read:
             delay = self.settings.mark_read_delay_ms
             if delay <= 0:
@@ -509,10 +588,39 @@ class MainWindow(QMainWindow):
             else:
                 self._mark_read_timer.start(delay)
 
+    def _show(self, article: Article) -> None:
+        self.article_view.show_article(article, highlight=self._highlight_terms())
+        self.setWindowTitle(f"{article.title or self.tr('(untitled)')} — {APP_TITLE}")
+        self.article_shown.emit(article.id)
+        self._related_timer.start()  # after a burst of j presses, once
+
+    def _highlight_terms(self) -> list[str]:
+        text = self.search.text().strip()
+        if not text or self.headline_model.mode is not HeadlineMode.SEARCH:
+            return []
+        from newsreader.core.textindex import highlight_terms
+
+        return highlight_terms(text)
+
     def _mark_current_read(self) -> None:
-        article = self.headline_model.article_at(self.headlines.currentIndex().row())
-        if article is not None and not article.read:
+        row = self.headlines.currentIndex().row()
+        article = self.headline_model.article_at(row)
+        if article is None or article.read:
+            return
+        story = (
+            self.headline_model.mode is HeadlineMode.HOT
+            and self.headline_model.depth_at(row) == 0
+            and article.sources > 1
+            and self.settings.mark_story_read
+        )
+        if not story:
             self._set_read([article], True)
+            return
+        # Reading a story's headline reads the story: its other sources say the same.
+        ids = self.store.mark_cluster_read(article.cluster_id, True)
+        self.headline_model.set_local_state([article.id, *ids], read=True)
+        self.subs_model.refresh_counts()
+        self._update_tray()
 
     def _set_read(self, articles: list[Article], read: bool) -> None:
         ids = [a.id for a in articles if a.read != read]
@@ -634,6 +742,8 @@ class MainWindow(QMainWindow):
     def _on_sync_finished(self, report: SyncReport) -> None:
         self._flush_timer.stop()
         self._flush_sync_updates()
+        if self.headline_model.mode is HeadlineMode.HOT and self.current_article_id() is None:
+            self.headline_model.set_hot()  # nobody is reading: show the true hot order
         self.subs_model.refresh()
         self._update_empty_state()
         self.progress.hide()
