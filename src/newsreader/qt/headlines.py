@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 
 from newsreader.core.model import Article
 from newsreader.core.storage import ArticleQuery, Store
+from newsreader.qt.timefmt import format_datetime
 
 PAGE_SIZE = 200
 
@@ -50,7 +51,7 @@ def accessible_text(article: Article) -> str:
     ]
     if article.starred:
         state.append(QCoreApplication.translate("Headlines", "starred"))
-    when = article.date.astimezone().strftime("%Y-%m-%d %H:%M")
+    when = format_datetime(article.date)
     return f"{', '.join(state)}: {article.title} — {article.feed_title}, {when}"
 
 
@@ -100,8 +101,7 @@ class HeadlineModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return accessible_text(article)
         if role == Qt.ItemDataRole.ToolTipRole:
-            local = article.date.astimezone()
-            return f"{article.title}\n{article.feed_title} · {local:%Y-%m-%d %H:%M}"
+            return f"{article.title}\n{article.feed_title} · {format_datetime(article.date)}"
         if role == HeadlineRole.ARTICLE:
             return article
         if role == HeadlineRole.ARTICLE_ID:
