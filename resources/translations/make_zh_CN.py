@@ -78,6 +78,7 @@ ZH: dict[str, dict[str, str]] = {
     "HeadlineView": {"Headlines": "标题列表"},
     "SubscriptionsView": {"Subscriptions": "订阅"},
     "UndoToast": {"Notification": "通知", "Undo": "撤销"},
+    "SyncController": {"The sync process stopped unexpectedly (%1)": "同步进程意外停止（%1）"},
     "Dialogs": {
         "%n article(s)": "%n 篇文章",
         "Found %n feed(s).": "找到 %n 个订阅源。",

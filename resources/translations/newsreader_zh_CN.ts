@@ -250,6 +250,13 @@ or start with a few suggested news sources in English and Chinese.</source>
     </message>
   </context>
   <context>
+    <name>SyncController</name>
+    <message>
+      <source>The sync process stopped unexpectedly (%1)</source>
+      <translation>同步进程意外停止（%1）</translation>
+    </message>
+  </context>
+  <context>
     <name>Dialogs</name>
     <message numerus="yes">
       <source>%n article(s)</source>

@@ -20,9 +20,11 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 SYSTEM, LIGHT, DARK = "system", "light", "dark"
 
-# Styles that draw with the application palette, so a forced palette shows.
-PALETTE_STYLES = frozenset({"fusion", "windows11"})
-FALLBACK_STYLE = "Fusion"
+# Styles that redraw in the platform's scheme when it switches (Qt 6.8+).
+SCHEME_STYLES = frozenset({"fusion", "windows11", "macos"})
+# The style that draws every control from the application palette, so a
+# forced palette shows everywhere (the native Windows and macOS styles do not).
+PALETTE_STYLE = "fusion"
 
 Role = QPalette.ColorRole
 Group = QPalette.ColorGroup
@@ -113,7 +115,7 @@ class ThemeManager(QObject):
             self._set_dark(self._system_dark(hints.colorScheme()))
             return
         want_dark = self._theme == DARK
-        followed = hints.colorScheme() == requested and self._style_name() in PALETTE_STYLES
+        followed = hints.colorScheme() == requested and self._style_name() in SCHEME_STYLES
         if followed:
             self._restore()
         else:
@@ -139,8 +141,8 @@ class ThemeManager(QObject):
     def _override(self, dark: bool) -> None:
         if not self._overridden:
             self._original_style = self._style_name()
-        if self._style_name() not in PALETTE_STYLES:
-            _set_style(FALLBACK_STYLE)
+        if self._style_name() != PALETTE_STYLE:
+            _set_style(PALETTE_STYLE)
         QGuiApplication.setPalette(make_palette(dark))
         self._overridden = True
 
