@@ -7,7 +7,14 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QGuiApplication, QIcon, QImage
 
 from newsreader.core.resources import resource_path
-from newsreader.qt.icons import icon, pixmap_icon, png_files, svg_engine_available
+from newsreader.qt.icons import (
+    _icon,
+    dark_svg,
+    icon,
+    pixmap_icon,
+    png_files,
+    svg_engine_available,
+)
 
 NAMES = sorted(p.stem for p in resource_path("icons").glob("*.svg"))
 
@@ -55,3 +62,15 @@ def test_the_app_icon_ships_every_png_size() -> None:
     sizes = [int(p.parts[-3].split("x")[0]) for p in png_files("newsreader")]
     assert sizes == [16, 24, 32, 48, 64, 128, 256]
     assert png_files("sync") == []
+
+
+def test_only_grey_glyphs_have_a_dark_variant() -> None:
+    greys = [n for n in NAMES if dark_svg(resource_path("icons", f"{n}.svg")) is not None]
+    assert {"sync", "add", "search", "mark-read", "open-browser", "all"} <= set(greys)
+    assert not {"newsreader", "feed", "starred", "hot", "unread"} & set(greys)
+
+
+@pytest.mark.parametrize("name", ["sync", "all", "star-outline"])
+def test_dark_variants_are_sharp_at_2x(qapp: QGuiApplication, name: str) -> None:
+    check_sharp_at_2x(_icon(name, True))
+    check_sharp_at_2x(_icon(name, True), 24)

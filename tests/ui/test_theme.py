@@ -6,14 +6,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QPalette
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from test_main_window import open_window
 
 from newsreader.core.settings import load_settings
 from newsreader.qt.render import DARK, LIGHT
+from newsreader.qt.subscriptions import Node, NodeKind, SpecialView
 from newsreader.qt.theme import ThemeManager, make_palette, palette_is_dark, theme_manager
 from newsreader.ui.dialogs import PreferencesDialog
 from newsreader.ui.main_window import MainWindow
@@ -176,3 +177,37 @@ def test_dark_page_styles_links_code_quotes_and_tables(qtbot: QtBot, themes: The
     for key in ("text", "link", "code_bg", "quote"):
         assert DARK[key] in page, key
         assert LIGHT[key] not in page, key
+
+
+def glyph_lightness(icon: QIcon) -> float:
+    """Mean lightness of the opaque pixels of a 24 px render."""
+    image = icon.pixmap(24, 24).toImage()
+    values = [
+        image.pixelColor(x, y).lightness()
+        for x in range(image.width())
+        for y in range(image.height())
+        if image.pixelColor(x, y).alpha() > 200
+    ]
+    assert values, "an empty icon"
+    return sum(values) / len(values)
+
+
+def test_grey_glyphs_turn_light_on_a_dark_palette(
+    qtbot: QtBot, reading: MainWindow, themes: ThemeManager
+) -> None:
+    sync = reading.registry["sync.now"]
+    all_item = reading.subs_model.itemFromIndex(
+        reading.subs_model.index_of(Node(NodeKind.VIEW, SpecialView.ALL.value))
+    )
+    assert glyph_lightness(sync.icon()) < 110
+    themes.set_theme("dark")
+    assert glyph_lightness(sync.icon()) > 170
+    assert glyph_lightness(all_item.icon()) > 150
+    search = [a for a in reading.search.actions() if not a.icon().isNull()]
+    assert search and glyph_lightness(search[0].icon()) > 170
+    at_2x = sync.icon().pixmap(QSize(24, 24), 2.0)  # the dark variant is sharp at 2x too
+    assert at_2x.size() == QSize(48, 48)
+    assert at_2x.toImage() == sync.icon().pixmap(QSize(48, 48), 1.0).toImage()
+    themes.set_theme("light")
+    assert glyph_lightness(sync.icon()) < 110
+    assert glyph_lightness(all_item.icon()) < 130

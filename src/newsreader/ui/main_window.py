@@ -48,7 +48,7 @@ from newsreader.core.storage import Store
 from newsreader.qt.actions import ActionRegistry
 from newsreader.qt.headlines import HeadlineModel
 from newsreader.qt.i18n import ntr
-from newsreader.qt.icons import icon
+from newsreader.qt.icons import icon, retheme_icons
 from newsreader.qt.subscriptions import Node, NodeKind, SpecialView, SubscriptionsModel
 from newsreader.qt.theme import theme_manager
 from newsreader.ui.article_view import ArticleView
@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
         self._connect()
         themes = theme_manager()  # follows the desktop live, or the Theme setting
         self.article_view.set_dark(themes.dark)
-        themes.dark_changed.connect(self.article_view.set_dark)
+        themes.dark_changed.connect(self._on_theme_changed)
 
         self._mark_read_timer = QTimer(self)
         self._mark_read_timer.setSingleShot(True)
@@ -336,6 +336,10 @@ class MainWindow(QMainWindow):
         }
         for action_id, handler in handlers.items():
             r[action_id].triggered.connect(lambda _checked=False, h=handler: h())
+
+    def _on_theme_changed(self, dark: bool) -> None:
+        self.article_view.set_dark(dark)
+        retheme_icons(self)  # light glyphs on a dark palette and back
 
     # -- views and selection ------------------------------------------------
 
