@@ -27,7 +27,7 @@ class Settings:
     mark_read_delay_ms: int = 0
     max_connections: int = 8
     per_host_connections: int = 2
-    language: str = ""  # one of LANGUAGES; "" follows the system locale
+    language: str = ""  # a locale name ("en", "zh_CN"); "" follows the system locale
     theme: str = "system"  # one of THEMES; "system" follows the desktop's colour scheme
     shortcuts: dict[str, str] = field(default_factory=dict)  # action id -> keys
 
