@@ -37,8 +37,6 @@ ZH: dict[str, dict[str, str]] = {
         "Sync this feed": "同步此订阅源",
         "No more unread articles": "没有更多未读文章",
         "Cancelling…": "正在取消…",
-        "Syncing 0 of %1 feeds…": "正在同步 %1 个订阅源中的第 0 个…",
-        "Syncing %1 of %2 feeds · %3": "正在同步第 %1 / %2 个订阅源 · %3",
         "cancelled": "已取消",
         "Welcome to Newsreader": "欢迎使用新闻阅读器",
         "Import OPML": "导入 OPML",
@@ -63,6 +61,8 @@ ZH: dict[str, dict[str, str]] = {
         "Marked %n article(s) as read": "已将 %n 篇文章标为已读",
         "Newsreader — %n unread": "新闻阅读器 — %n 篇未读",
         "%n new article(s)": "%n 篇新文章",
+        "Syncing 0 of %n feed(s)…": "正在同步 %n 个订阅源中的第 0 个…",
+        "Syncing %1 of %n feed(s) · %3": "正在同步第 %1 / %n 个订阅源 · %3",
     },
     "EmptyState": {
         "No subscriptions yet": "还没有订阅",
@@ -78,6 +78,7 @@ ZH: dict[str, dict[str, str]] = {
     "HeadlineView": {"Headlines": "标题列表"},
     "SubscriptionsView": {"Subscriptions": "订阅"},
     "UndoToast": {"Notification": "通知", "Undo": "撤销"},
+    "SyncController": {"The sync process stopped unexpectedly (%1)": "同步进程意外停止（%1）"},
     "Dialogs": {
         "%n article(s)": "%n 篇文章",
         "Found %n feed(s).": "找到 %n 个订阅源。",
@@ -146,6 +147,15 @@ ZH: dict[str, dict[str, str]] = {
         "New keys:": "新按键：",
         "Shortcuts": "快捷键",
         "Saved.": "已保存。",
+        "Theme": "主题",
+        "Theme:": "主题：",
+        "System": "跟随系统",
+        "Light": "浅色",
+        "Dark": "深色",
+        "Language": "语言",
+        "Language:": "语言：",
+        # the same sentence as RESTART_NOTES[True] in ui/dialogs.py
+        "Restart Newsreader to use the new language.": "重新启动新闻阅读器后使用新的语言。",
     },
     "Actions": {
         "Sync now": "立即同步",
@@ -214,6 +224,9 @@ for _context, _texts in {
         "No related articles": "没有相关内容",
     },
     "Headlines": {"%1 sources": "%1 个来源"},
+    "PreferencesDialog": {
+        "Reading a hot story marks its other sources read": "阅读热点新闻时，将其他来源的同一报道标为已读"
+    },
     "Article": {"Related articles": "相关内容"},
 }.items():
     ZH[_context].update(_texts)

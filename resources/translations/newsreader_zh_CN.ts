@@ -72,14 +72,6 @@
       <translation>正在取消…</translation>
     </message>
     <message>
-      <source>Syncing 0 of %1 feeds…</source>
-      <translation>正在同步 %1 个订阅源中的第 0 个…</translation>
-    </message>
-    <message>
-      <source>Syncing %1 of %2 feeds · %3</source>
-      <translation>正在同步第 %1 / %2 个订阅源 · %3</translation>
-    </message>
-    <message>
       <source>cancelled</source>
       <translation>已取消</translation>
     </message>
@@ -187,6 +179,18 @@
         <numerusform>%n 篇新文章</numerusform>
       </translation>
     </message>
+    <message numerus="yes">
+      <source>Syncing 0 of %n feed(s)…</source>
+      <translation>
+        <numerusform>正在同步 %n 个订阅源中的第 0 个…</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>Syncing %1 of %n feed(s) · %3</source>
+      <translation>
+        <numerusform>正在同步第 %1 / %n 个订阅源 · %3</numerusform>
+      </translation>
+    </message>
     <message>
       <source>Search all articles</source>
       <translation>搜索全部文章</translation>
@@ -251,6 +255,13 @@ or start with a few suggested news sources in English and Chinese.</source>
     <message>
       <source>Undo</source>
       <translation>撤销</translation>
+    </message>
+  </context>
+  <context>
+    <name>SyncController</name>
+    <message>
+      <source>The sync process stopped unexpectedly (%1)</source>
+      <translation>同步进程意外停止（%1）</translation>
     </message>
   </context>
   <context>
@@ -501,6 +512,42 @@ or start with a few suggested news sources in English and Chinese.</source>
     <message>
       <source>Saved.</source>
       <translation>已保存。</translation>
+    </message>
+    <message>
+      <source>Theme</source>
+      <translation>主题</translation>
+    </message>
+    <message>
+      <source>Theme:</source>
+      <translation>主题：</translation>
+    </message>
+    <message>
+      <source>System</source>
+      <translation>跟随系统</translation>
+    </message>
+    <message>
+      <source>Light</source>
+      <translation>浅色</translation>
+    </message>
+    <message>
+      <source>Dark</source>
+      <translation>深色</translation>
+    </message>
+    <message>
+      <source>Language</source>
+      <translation>语言</translation>
+    </message>
+    <message>
+      <source>Language:</source>
+      <translation>语言：</translation>
+    </message>
+    <message>
+      <source>Restart Newsreader to use the new language.</source>
+      <translation>重新启动新闻阅读器后使用新的语言。</translation>
+    </message>
+    <message>
+      <source>Reading a hot story marks its other sources read</source>
+      <translation>阅读热点新闻时，将其他来源的同一报道标为已读</translation>
     </message>
   </context>
   <context>

@@ -19,6 +19,7 @@ from newsreader.core.resources import resource_path
 from newsreader.core.settings import load_settings
 from newsreader.core.storage import Store
 from newsreader.qt.icons import icon
+from newsreader.qt.theme import theme_manager
 from newsreader.qt.timefmt import set_ui_chinese
 from newsreader.ui.main_window import MainWindow
 
@@ -121,7 +122,9 @@ def run_app(argv: Sequence[str]) -> int:
     app.setWindowIcon(icon("newsreader"))
     app.setDesktopFileName("newsreader")
     paths = AppPaths.resolve(args.data_dir)
-    install_translations(app, load_settings(paths.settings_file).language)
+    settings = load_settings(paths.settings_file)
+    install_translations(app, settings.language)
+    theme_manager().set_theme(settings.theme)  # before the window: no light flash
     window = build_window(paths, start_sync=not args.no_sync)
     if QSystemTrayIcon.isSystemTrayAvailable():
         tray = QSystemTrayIcon(icon("newsreader"), window)

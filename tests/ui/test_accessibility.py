@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 from test_main_window import open_window
 
@@ -45,11 +46,11 @@ def test_article_is_rendered_again_when_the_colour_scheme_changes(
     window.headlines.setCurrentIndex(window.headline_model.index(0, 0))
     qtbot.waitUntil(lambda: window.article_view.article is not None)
     shown = window.article_view.article
-    window._on_color_scheme(Qt.ColorScheme.Dark)
+    QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)  # the desktop
     assert window.article_view.dark
     assert window.article_view.article == shown
     assert DARK["text"] in window.article_view.toHtml()
-    window._on_color_scheme(Qt.ColorScheme.Light)
+    QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)
     assert not window.article_view.dark
     assert LIGHT["text"] in window.article_view.toHtml()
     window.close()

@@ -15,6 +15,9 @@ from typing import Any
 
 SETTINGS_VERSION = 1
 
+THEMES = ("system", "light", "dark")
+LANGUAGES = ("", "en", "zh_CN")  # offered in Preferences; "" follows the system locale
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -24,7 +27,8 @@ class Settings:
     mark_read_delay_ms: int = 0
     max_connections: int = 8
     per_host_connections: int = 2
-    language: str = ""  # "" follows the system locale
+    language: str = ""  # a locale name ("en", "zh_CN"); "" follows the system locale
+    theme: str = "system"  # one of THEMES; "system" follows the desktop's colour scheme
     mark_story_read: bool = True  # reading a hot story marks its other sources read
     shortcuts: dict[str, str] = field(default_factory=dict)  # action id -> keys
 
@@ -46,6 +50,8 @@ def load_settings(path: Path) -> Settings:
     for key, value in list(values.items()):
         if not isinstance(value, type(getattr(defaults, key))):
             del values[key]
+    if values.get("theme", "system") not in THEMES:
+        del values["theme"]
     return Settings(**values)
 
 

@@ -34,6 +34,7 @@ from PySide6.QtCore import (
 
 from newsreader.core.model import Article
 from newsreader.core.storage import ArticleQuery, Store
+from newsreader.qt.timefmt import format_datetime
 
 PAGE_SIZE = 200
 SEARCH_LIMIT = 1000  # ranked hits kept for one search
@@ -69,7 +70,7 @@ def accessible_text(article: Article) -> str:
     ]
     if article.starred:
         state.append(QCoreApplication.translate("Headlines", "starred"))
-    when = article.date.astimezone().strftime("%Y-%m-%d %H:%M")
+    when = format_datetime(article.date)
     sources = ""
     if article.sources > 1:
         sources = ", " + QCoreApplication.translate("Headlines", "%1 sources").replace(
@@ -169,8 +170,7 @@ class HeadlineModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return accessible_text(article)
         if role == Qt.ItemDataRole.ToolTipRole:
-            local = article.date.astimezone()
-            return f"{article.title}\n{article.feed_title} · {local:%Y-%m-%d %H:%M}"
+            return f"{article.title}\n{article.feed_title} · {format_datetime(article.date)}"
         if role == HeadlineRole.ARTICLE:
             return article
         if role == HeadlineRole.ARTICLE_ID:

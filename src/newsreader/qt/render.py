@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QCoreApplication
 
 from newsreader.core.model import Article
+from newsreader.qt.timefmt import format_datetime
 
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(r'\b(src|alt)="([^"]*)"', re.IGNORECASE)
@@ -69,7 +70,7 @@ def replace_images(body: str, cached: Callable[[str], bool]) -> str:
 
 
 def format_date(value: datetime) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    return format_datetime(value)  # in the UI language
 
 
 ARTICLE_SCHEME = "newsreader"  # newsreader:article/ID — an article of the cache

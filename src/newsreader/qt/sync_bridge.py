@@ -21,7 +21,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 from newsreader.core.model import SyncReport
 
@@ -142,7 +142,10 @@ class SyncWorker(QObject):
                     return
         except Exception as exc:  # noqa: BLE001 - EOF, a dead child: report, never hang
             self._conn = None
-            self.failed.emit(f"The sync process stopped unexpectedly ({exc!r})")
+            message = QCoreApplication.translate(
+                "SyncController", "The sync process stopped unexpectedly (%1)"
+            )
+            self.failed.emit(message.replace("%1", repr(exc)))
             self.finished.emit(SyncReport(cancelled=True))
 
     def kill_process(self) -> None:

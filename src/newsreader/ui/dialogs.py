@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -32,10 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from newsreader.core.model import FeedStatus
-from newsreader.core.settings import Settings
+from newsreader.core.settings import THEMES, Settings
 from newsreader.core.storage import Store
 from newsreader.qt.actions import ActionRegistry, ShortcutConflict
 from newsreader.qt.i18n import ntr
+from newsreader.qt.theme import theme_manager
+from newsreader.qt.timefmt import format_optional
 
 # Feed statuses as the user reads them (the enum values are for scripts);
 # translated in context "Dialogs".
@@ -49,6 +51,24 @@ STATUS_TEXTS = {
 
 def status_text(status: FeedStatus) -> str:
     return QCoreApplication.translate("Dialogs", STATUS_TEXTS.get(status, str(status)))
+
+
+# Languages by their own names, as every language menu shows them.
+LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}
+
+# The restart note in both languages: when switching, the user may read only
+# the language they switch to.  The English text is also translated in
+# context "PreferencesDialog" (same Chinese sentence).
+RESTART_NOTES = {
+    False: "Restart Newsreader to use the new language.",
+    True: "重新启动新闻阅读器后使用新的语言。",
+}
+
+
+def language_is_chinese(language: str) -> bool:
+    """Whether a language setting ("" = the system's) means a Chinese UI."""
+    locale = QLocale(language) if language else QLocale.system()
+    return locale.language() == QLocale.Language.Chinese
 
 
 class _DiscoverSignals(QObject):
@@ -201,10 +221,7 @@ class FeedPropertiesDialog(QDialog):
         error = QLabel(feed.error or "—", self)
         error.setWordWrap(True)
         form.addRow(self.tr("Last error:"), error)
-        last = (
-            feed.last_success.astimezone().strftime("%Y-%m-%d %H:%M") if feed.last_success else "—"
-        )
-        form.addRow(self.tr("Last success:"), QLabel(last, self))
+        form.addRow(self.tr("Last success:"), QLabel(format_optional(feed.last_success), self))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
             self,
@@ -244,12 +261,10 @@ class FeedHealthDialog(QDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         failing_first = sorted(feeds, key=lambda f: (f.status.value == "ok", f.title.lower()))
 
-        def when(value: Any) -> str:
-            return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "—"
-
         for row, feed in enumerate(failing_first):
             values = [feed.title or feed.url, status_text(feed.status), str(feed.http_status or ""),
-                      when(feed.last_success), when(feed.next_check), feed.error]  # fmt: skip
+                      format_optional(feed.last_success), format_optional(feed.next_check),
+                      feed.error]  # fmt: skip
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if col == 5:
@@ -329,6 +344,31 @@ class PreferencesDialog(QDialog):
         self.mark_delay.setSuffix(" ms")
         self.mark_delay.setValue(settings.mark_read_delay_ms)
         form.addRow(self.tr("Mark read after:"), self.mark_delay)
+        self.mark_story_read = QCheckBox(
+            self.tr("Reading a hot story marks its other sources read"), general
+        )
+        self.mark_story_read.setChecked(settings.mark_story_read)
+        form.addRow(self.mark_story_read)
+        self.theme = QComboBox(general)
+        self.theme.setAccessibleName(self.tr("Theme"))
+        for value, text in zip(THEMES, (self.tr("System"), self.tr("Light"), self.tr("Dark")),
+                               strict=True):  # fmt: skip
+            self.theme.addItem(text, value)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
+        form.addRow(self.tr("Theme:"), self.theme)
+        self.language = QComboBox(general)
+        self.language.setAccessibleName(self.tr("Language"))
+        self.language.addItem(self.tr("System"), "")
+        for value, name in LANGUAGE_NAMES.items():
+            self.language.addItem(name, value)
+        if self.language.findData(settings.language) < 0:  # set by hand in the file
+            self.language.addItem(settings.language, settings.language)
+        self.language.setCurrentIndex(self.language.findData(settings.language))
+        form.addRow(self.tr("Language:"), self.language)
+        self.language_note = QLabel(general)
+        self.language_note.setWordWrap(True)
+        form.addRow(self.language_note)
+        self.language.currentIndexChanged.connect(self._language_changed)
         tabs.addTab(general, self.tr("General"))
 
         keys_page = QWidget(self)
@@ -376,6 +416,18 @@ class PreferencesDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
+    def _language_changed(self, _index: int) -> None:
+        """The language is read at start: say so, in the old and the new language."""
+        chosen = str(self.language.currentData())
+        if chosen == self.settings.language:
+            self.language_note.clear()
+            return
+        notes = [self.tr("Restart Newsreader to use the new language.")]
+        other = RESTART_NOTES[language_is_chinese(chosen)]
+        if other not in notes:
+            notes.append(other)
+        self.language_note.setText("\n".join(notes))
+
     def set_binding(self, action_id: str, keys: str) -> str:
         """Try a binding; returns "" when it took, else the conflict message."""
         trial = dict(self._overrides)
@@ -420,8 +472,12 @@ class PreferencesDialog(QDialog):
             sync_interval_minutes=self.interval.value(),
             retention_days=self.retention.value(),
             mark_read_delay_ms=self.mark_delay.value(),
+            mark_story_read=self.mark_story_read.isChecked(),
+            theme=str(self.theme.currentData()),
+            language=str(self.language.currentData()),
             shortcuts=dict(self._overrides),
         )
+        theme_manager().set_theme(self.settings.theme)  # live: palette and article page
         self.accept()
 
     def reject(self) -> None:

@@ -21,7 +21,6 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QGuiApplication,
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
@@ -48,8 +47,9 @@ from newsreader.core.storage import Store
 from newsreader.qt.actions import ActionRegistry
 from newsreader.qt.headlines import HeadlineMode, HeadlineModel
 from newsreader.qt.i18n import ntr
-from newsreader.qt.icons import icon
+from newsreader.qt.icons import icon, retheme_icons
 from newsreader.qt.subscriptions import Node, NodeKind, SpecialView, SubscriptionsModel
+from newsreader.qt.theme import theme_manager
 from newsreader.ui.article_view import ArticleView
 from newsreader.ui.headline_view import HeadlineView
 from newsreader.ui.subscriptions_view import SubscriptionsView
@@ -195,9 +195,9 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._connect()
-        hints = QGuiApplication.styleHints()
-        self.article_view.set_dark(hints.colorScheme() == Qt.ColorScheme.Dark)
-        hints.colorSchemeChanged.connect(self._on_color_scheme)
+        themes = theme_manager()  # follows the desktop live, or the Theme setting
+        self.article_view.set_dark(themes.dark)
+        themes.dark_changed.connect(self._on_theme_changed)
 
         self._mark_read_timer = QTimer(self)
         self._mark_read_timer.setSingleShot(True)
@@ -348,8 +348,9 @@ class MainWindow(QMainWindow):
         for action_id, handler in handlers.items():
             r[action_id].triggered.connect(lambda _checked=False, h=handler: h())
 
-    def _on_color_scheme(self, scheme: Qt.ColorScheme) -> None:
-        self.article_view.set_dark(scheme == Qt.ColorScheme.Dark)
+    def _on_theme_changed(self, dark: bool) -> None:
+        self.article_view.set_dark(dark)
+        retheme_icons(self)  # light glyphs on a dark palette and back
 
     # -- views and selection ------------------------------------------------
 
@@ -704,15 +705,14 @@ class MainWindow(QMainWindow):
         self.progress.setValue(0)
         self.progress.show()
         self.cancel_button.show()
-        self.status_label.setText(self.tr("Syncing 0 of %1 feeds…").replace("%1", str(total)))
+        self.status_label.setText(ntr("MainWindow", "Syncing 0 of %n feed(s)…", total))
 
     def _on_feed_done(self, done: int, total: int, result: FeedResult) -> None:
         self.progress.setRange(0, total)
         self.progress.setValue(done)
         self.status_label.setText(
-            self.tr("Syncing %1 of %2 feeds · %3")
+            ntr("MainWindow", "Syncing %1 of %n feed(s) · %3", total)
             .replace("%1", str(done))
-            .replace("%2", str(total))
             .replace("%3", result.title[:50])
         )
         self._sync_new += len(result.new_ids)
