@@ -3,8 +3,9 @@
 Row: unread dot, title (bold while unread, elided), star; then
 "source · age — snippet" in a muted colour.  In the hot view a story told
 by several feeds says so ("source · age · 4 sources — snippet") with a
-disclosure arrow; the members of an expanded story are indented under it.  Rows have one fixed height, so
-the view lays out 100,000 rows without measuring them.
+disclosure arrow; the members of an expanded story are indented under it,
+on a thread line, without a count or an arrow of their own.  Rows have one
+fixed height, so the view lays out 100,000 rows without measuring them.
 """
 
 from __future__ import annotations
@@ -43,6 +44,14 @@ class HeadlineDelegate(QStyledItemDelegate):
     def sources_text(self, sources: int) -> str:
         return QCoreApplication.translate("Headlines", "%1 sources").replace("%1", str(sources))
 
+    @staticmethod
+    def story_sources(index: Index) -> int:
+        """The source count a row shows: a story row's; an expanded story's
+        member is one article, so it shows none (and no disclosure arrow)."""
+        if int(index.data(HeadlineRole.DEPTH) or 0):
+            return 1
+        return int(index.data(HeadlineRole.SOURCES) or 1)
+
     def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
         base = QFont(option.font)
         bold = QFont(base)
@@ -74,10 +83,16 @@ class HeadlineDelegate(QStyledItemDelegate):
         muted = QColor(text_color)
         muted.setAlphaF(0.62)
         base, bold, small = self._fonts(option)
-        indent = self.INDENT * int(index.data(HeadlineRole.DEPTH) or 0)
+        depth = int(index.data(HeadlineRole.DEPTH) or 0)
+        indent = self.INDENT * depth
         rect = option.rect.adjusted(self.PAD + indent, self.PAD // 2 + 2, -self.PAD, -self.PAD // 2)
         dot_w = 14
-        sources = int(index.data(HeadlineRole.SOURCES) or 1)
+        sources = self.story_sources(index)
+        if depth:  # a thread line ties an expanded story's members to it
+            guide = QColor(muted)
+            guide.setAlphaF(0.3)
+            x = option.rect.left() + self.PAD + 4
+            painter.fillRect(QRect(x, option.rect.top(), 2, option.rect.height()), guide)
         # unread dot
         if not article.read:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
