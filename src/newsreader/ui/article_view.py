@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QColor,
     QDesktopServices,
     QImage,
+    QPalette,
     QResizeEvent,
     QTextCharFormat,
     QTextCursor,
@@ -56,6 +57,10 @@ class ArticleView(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # The side margins of the reading column are part of the page, not
+        # the window behind it (grey bands otherwise, black ones in dark mode).
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.Base)
         self.anchorClicked.connect(self._on_anchor)
         self._image_path = image_path
         self._zoom = 1.0
@@ -231,8 +236,11 @@ class ArticleView(QTextBrowser):
     # -- reading column -----------------------------------------------------
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
+        # Margins first: the text is laid out for the viewport's width when
+        # the base class handles the resize (after it, a window that opens
+        # wide kept lines as wide as the whole pane, cut off on the right).
         self._update_margins()
+        super().resizeEvent(event)
 
     def _update_margins(self) -> None:
         max_width = int(MAX_TEXT_WIDTH_EM * BASE_PX * self._zoom)
