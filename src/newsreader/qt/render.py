@@ -29,8 +29,9 @@ h1 { font-size: %(h1)dpx; font-weight: 600; margin: 0 0 6px 0; }
 .meta a { color: %(muted)s; }
 .note { color: %(muted)s; font-size: %(small)dpx; }
 .img-alt { color: %(muted)s; font-style: italic; }
-h3.related { font-size: %(small)dpx; font-weight: 600; color: %(muted)s; margin: 18px 0 4px 0; }
-.related-item { margin: 0 0 6px 0; }
+table.related { background-color: %(panel)s; margin-top: 20px; }
+p.related-head { font-size: %(small)dpx; font-weight: 600; color: %(muted)s; margin: 0 0 8px 0; }
+p.related-item { line-height: 125%%; margin: 0 0 10px 0; }
 p, li { line-height: %(lh)d%%; }
 blockquote { color: %(quote)s; margin-left: 12px; }
 pre, code { font-family: monospace; font-size: %(small)dpx; background-color: %(code_bg)s; }
@@ -42,9 +43,9 @@ hr { border: none; background-color: %(rule)s; height: 1px; }
 
 # Colours for the light and the dark colour scheme (contrast >= 4.5:1 for text).
 LIGHT = {"text": "#1f2328", "muted": "#6b7280", "quote": "#4b5563", "link": "#1c64c8",
-         "code_bg": "#f3f4f6", "rule": "#e5e7eb"}  # fmt: skip
+         "code_bg": "#f3f4f6", "rule": "#e5e7eb", "panel": "#f5f6f8"}  # fmt: skip
 DARK = {"text": "#e6e6e6", "muted": "#9ca3af", "quote": "#c0c6cf", "link": "#74b3ff",
-        "code_bg": "#2a2d33", "rule": "#3a3f47"}  # fmt: skip
+        "code_bg": "#2a2d33", "rule": "#3a3f47", "panel": "#25282d"}  # fmt: skip
 
 
 def _tr(text: str) -> str:
@@ -81,7 +82,12 @@ def article_url(article_id: int) -> str:
 
 
 def related_box(related: Sequence[Article], *, chinese: bool = False) -> str:
-    """The "相关内容" box under the body: title, source and age of each."""
+    """The "相关内容" box under the body: title, source and age of each.
+
+    A tinted one-cell table, so the box reads as apart from the article
+    (Qt's rich text draws backgrounds and padding on table cells, not on
+    paragraphs); each title keeps its source line close under it.
+    """
     if not related:
         return ""
     from newsreader.qt.timefmt import relative_age
@@ -96,7 +102,10 @@ def related_box(related: Sequence[Article], *, chinese: bool = False) -> str:
             f'<span class="note">{html.escape(other.feed_title)} · {html.escape(age)}</span></p>'
         )
     heading = html.escape(_tr("Related articles"))
-    return f'<hr class="sep"/><h3 class="related">{heading}</h3>{"".join(items)}'
+    return (
+        '<table class="related" width="100%" cellspacing="0" cellpadding="14"><tr><td>'
+        f'<p class="related-head">{heading}</p>{"".join(items)}</td></tr></table>'
+    )
 
 
 def render_article(
