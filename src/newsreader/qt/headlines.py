@@ -61,7 +61,7 @@ class HeadlineRole(enum.IntEnum):
     EXPANDED = enum.auto()  # True on a story row whose members are shown
 
 
-def accessible_text(article: Article) -> str:
+def accessible_text(article: Article, sources: int = 1) -> str:
     """What a screen reader says for a row: state, title, source and date."""
     state = [
         QCoreApplication.translate("Headlines", "unread")
@@ -71,12 +71,12 @@ def accessible_text(article: Article) -> str:
     if article.starred:
         state.append(QCoreApplication.translate("Headlines", "starred"))
     when = format_datetime(article.date)
-    sources = ""
-    if article.sources > 1:
-        sources = ", " + QCoreApplication.translate("Headlines", "%1 sources").replace(
-            "%1", str(article.sources)
+    told_by = ""
+    if sources > 1:
+        told_by = ", " + QCoreApplication.translate("Headlines", "%1 sources").replace(
+            "%1", str(sources)
         )
-    return f"{', '.join(state)}: {article.title} — {article.feed_title}, {when}{sources}"
+    return f"{', '.join(state)}: {article.title} — {article.feed_title}, {when}{told_by}"
 
 
 def _key(article: Article) -> tuple[float, int]:
@@ -168,7 +168,7 @@ class HeadlineModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return article.title
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return accessible_text(article)
+            return accessible_text(article, self._story_sources(index.row()))
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{article.title}\n{article.feed_title} · {format_datetime(article.date)}"
         if role == HeadlineRole.ARTICLE:
@@ -186,12 +186,19 @@ class HeadlineModel(QAbstractListModel):
         if role == HeadlineRole.STARRED:
             return article.starred
         if role == HeadlineRole.SOURCES:
-            return article.sources if self._mode is HeadlineMode.HOT else 1
+            return self._story_sources(index.row())
         if role == HeadlineRole.DEPTH:
             return self._depth[index.row()]
         if role == HeadlineRole.EXPANDED:
             return self._depth[index.row()] == 0 and article.cluster_id in self._expanded
         return None
+
+    def _story_sources(self, row: int) -> int:
+        """Distinct feeds of a story row in the hot view; 1 elsewhere (a
+        member of an expanded story is one source of it)."""
+        if self._mode is not HeadlineMode.HOT or self._depth[row]:
+            return 1
+        return self._rows[row].sources
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self._exhausted
