@@ -11,6 +11,8 @@ keeps its identity and its state: it can never come back as new.
 
 from __future__ import annotations
 
+from newsreader.core.media_schema import MIGRATION as MEDIA_MIGRATION
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: folders, feeds, articles, article state
     (
@@ -133,6 +135,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
                             WHERE a.feed_id = feeds.id AND a.purged = 0 AND s.read = 0)
         """,
     ),
+    MEDIA_MIGRATION,  # full text, cached images, per-feed media settings
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
