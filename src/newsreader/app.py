@@ -93,6 +93,7 @@ def build_window(
             "max_workers": settings.max_connections,
             "interval_min": settings.sync_interval_minutes,
             "retention_days": settings.retention_days,
+            "cache_dir": str(paths.cache_dir),  # full text and images (core/media.py)
         }
         options.update(sync_options or {})
         controller = SyncController(paths.database, options, window)
