@@ -18,6 +18,7 @@ from newsreader.core.paths import AppPaths
 from newsreader.core.resources import resource_path
 from newsreader.core.settings import load_settings
 from newsreader.core.storage import Store
+from newsreader.qt.article_media import ArticleMedia
 from newsreader.qt.icons import icon
 from newsreader.qt.timefmt import set_ui_chinese
 from newsreader.ui.main_window import MainWindow
@@ -82,6 +83,7 @@ def build_window(
     settings = load_settings(paths.settings_file)
     store = Store(paths.database)
     window = MainWindow(store, paths, settings)
+    window.article_view.set_media(ArticleMedia(store, paths.cache_dir))
 
     def start_background() -> None:
         if not window.isVisible():  # closed before its first paint was handled
@@ -101,6 +103,8 @@ def build_window(
         if app is not None:  # however the app ends, the sync thread stops first
             app.aboutToQuit.connect(controller.shutdown)
         window.attach_sync(controller)
+        # Full text and images arrive after the feeds: show them if on screen.
+        controller.finished.connect(lambda _report: window.article_view.refresh())
         controller.schedule(settings.sync_interval_minutes)
         if start_sync and settings.sync_on_startup and window.subs_model.has_feeds():
             controller.sync(force=False)

@@ -20,11 +20,14 @@ import struct
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from newsreader.core.errors import NewsreaderError
-from newsreader.core.fetch import Fetcher, NotModified
 from newsreader.core.model import Enclosure
+
+if TYPE_CHECKING:  # the article view imports this module: no HTTP stack at startup
+    from newsreader.core.fetch import Fetcher
 
 __all__ = [
     "IMAGE_ACCEPT",
@@ -180,6 +183,8 @@ def fetch_image(fetcher: Fetcher, url: str, cache_dir: Path) -> int:
     Raises FetchError (network, status, over the byte cap) or ImageSkipped.
     The file appears atomically (written aside, then renamed).
     """
+    from newsreader.core.fetch import NotModified
+
     if not _is_web(url):
         raise ImageSkipped("Only http and https images are fetched")
     got = fetcher.fetch(url, accept=IMAGE_ACCEPT)

@@ -33,10 +33,10 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from newsreader.core.errors import FetchError, NewsreaderError
-from newsreader.core.fetch import Fetcher, FetchLimits
 from newsreader.core.images import (
     MAX_IMAGE_BYTES,
     MAX_IMAGES_PER_ARTICLE,
@@ -50,6 +50,9 @@ from newsreader.core.images import (
 from newsreader.core.media_schema import MIGRATION
 from newsreader.core.model import Enclosure
 from newsreader.core.storage import Store
+
+if TYPE_CHECKING:  # the article view imports this module: no HTTP stack at startup
+    from newsreader.core.fetch import Fetcher, FetchLimits
 
 __all__ = [
     "DEFAULT_CACHE_CAP",
@@ -135,9 +138,7 @@ class FullTextInfo:
 
     @property
     def site(self) -> str:
-        from newsreader.core.fulltext import site_name
-
-        return site_name(self.url)
+        return (urlsplit(self.url).hostname or "").lower().removeprefix("www.")
 
 
 def full_text_info(store: Store, article_id: int) -> FullTextInfo | None:
@@ -165,6 +166,7 @@ class MediaFetchers:
     def create(cls, base: FetchLimits | None = None) -> MediaFetchers:
         from dataclasses import replace
 
+        from newsreader.core.fetch import Fetcher, FetchLimits
         from newsreader.core.fulltext import MAX_PAGE_BYTES
 
         base = base or FetchLimits()

@@ -1,7 +1,11 @@
 """The article view: a QTextBrowser that never touches the network.
 
-* `loadResource` serves images only from the local cache; anything else
-  gets nothing (the renderer already swapped uncached images for alt text).
+* `loadResource` serves images only from the local cache (`ArticleMedia`:
+  one file per image URL); anything else gets a small placeholder (the
+  renderer already swapped uncached images for their alt text).
+* When the sync stored the full text of an article, it is shown, with a
+  note "Full text from <site>" and a link back to the feed's version (or
+  the reason it failed).
 * Clicked http(s)/mailto links open in the system browser; `file:`,
   `javascript:` and every other scheme are never followed.
 * The text column is capped (~70 Latin / ~40 CJK characters) by viewport
@@ -14,12 +18,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImage, QResizeEvent, QTextDocument
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QImage, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
 
 from newsreader.core.model import Article
-from newsreader.qt.render import render_article
+from newsreader.qt.article_media import ArticleMedia
+from newsreader.qt.render import SHOW_FEED_VERSION, SHOW_FULL_TEXT, render_article
 
 MAX_TEXT_WIDTH_EM = 42  # ~70 Latin characters or ~40 CJK characters per line
 BASE_PX = 16
@@ -34,6 +39,7 @@ class ArticleView(QTextBrowser):
         parent: QWidget | None = None,
         *,
         image_path: Callable[[str], Path | None] = lambda url: None,
+        media: ArticleMedia | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("article")
@@ -43,6 +49,9 @@ class ArticleView(QTextBrowser):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.anchorClicked.connect(self._on_anchor)
         self._image_path = image_path
+        self._media = media
+        self._show_full_text = True  # per article; reset when another is shown
+        self.served_images: list[str] = []  # image URLs served from the cache
         self._zoom = 1.0
         self._article: Article | None = None
         self._dark = False
@@ -57,13 +66,26 @@ class ArticleView(QTextBrowser):
     def article(self) -> Article | None:
         return self._article
 
+    def set_media(self, media: ArticleMedia | None) -> None:
+        """Where full texts and cached images come from."""
+        self._media = media
+
+    def _cached_path(self, url: str) -> Path | None:
+        if self._media is not None:
+            return self._media.image_path(url)
+        return self._image_path(url)
+
     def show_article(self, article: Article) -> None:
+        if self._article is None or self._article.id != article.id:
+            self._show_full_text = True
         self._article = article
         html = render_article(
             article,
             base_px=round(BASE_PX * self._zoom),
-            cached_image=lambda url: self._image_path(url) is not None,
+            cached_image=lambda url: self._cached_path(url) is not None,
             dark=self._dark,
+            full_text=self._media.full_text(article.id) if self._media is not None else None,
+            show_full_text=self._show_full_text,
         )
         self.setHtml(html)
         self.verticalScrollBar().setValue(0)
@@ -94,19 +116,46 @@ class ArticleView(QTextBrowser):
         else:
             self.show_placeholder(self._placeholder)
 
+    def refresh(self) -> None:
+        """Render the current article again (its full text or images arrived)."""
+        if self._article is not None:
+            pos = self.verticalScrollBar().value()
+            self.show_article(self._article)
+            self.verticalScrollBar().setValue(pos)
+
+    def show_full_text(self, full: bool) -> None:
+        """Switch the current article between its full text and the feed's version."""
+        self._show_full_text = full
+        if self._article is not None:
+            self.show_article(self._article)
+            self.verticalScrollBar().setValue(0)
+
     def loadResource(self, kind: int, url: QUrl | str) -> Any:
         """Images from the local cache only; never the network, never files."""
         name = url.toString() if isinstance(url, QUrl) else str(url)
         if kind == QTextDocument.ResourceType.ImageResource.value:
-            path = self._image_path(name)
+            path = self._cached_path(name)
             if path is not None:
                 image = QImage(str(path))
                 if not image.isNull():
-                    return image
+                    self.served_images.append(name)
+                    return self._fit(image)
+            self.remote_requests.append(name)
+            return _placeholder()
         self.remote_requests.append(name)
         return None
 
+    def _fit(self, image: QImage) -> QImage:
+        """Scale a picture wider than the text column down to it."""
+        column = self.viewport().width() - 2 * int(self.document().documentMargin())
+        if column > 50 and image.width() > column:
+            return image.scaledToWidth(column, Qt.TransformationMode.SmoothTransformation)
+        return image
+
     def _on_anchor(self, url: QUrl) -> None:
+        if url.toString() in (SHOW_FEED_VERSION, SHOW_FULL_TEXT):
+            self.show_full_text(url.toString() == SHOW_FULL_TEXT)
+            return
         if url.scheme() in ("http", "https", "mailto"):
             QDesktopServices.openUrl(url)
             self.link_opened.emit(url)
@@ -156,3 +205,10 @@ class ArticleView(QTextBrowser):
             return False
         bar.setValue(bar.value() + direction * max(1, bar.pageStep() - 40))
         return True
+
+
+def _placeholder() -> QImage:
+    """A small grey box for an image the cache does not have."""
+    image = QImage(24, 16, QImage.Format.Format_RGB32)
+    image.fill(QColor("#d1d5db"))
+    return image
