@@ -77,8 +77,8 @@ MAX_ATTEMPTS = 5
 FIRST_RETRY_S = 3600.0
 MAX_RETRY_S = 7 * 24 * 3600.0
 BATCH = 25  # results written per transaction
-PER_RUN = 400
-BACKFILL_S = 2 * 24 * 3600.0  # articles handled per run at most (the newest first)
+PER_RUN = 2000  # articles handled per run at most (the newest first)
+BACKFILL_S = 2 * 24 * 3600.0  # recent articles stored outside a sync are queued too
 
 # -- settings -------------------------------------------------------------------
 
