@@ -254,3 +254,47 @@ def test_auto_mode_leaves_full_feeds_alone(
         (status,) = store.conn.execute("SELECT ft_status FROM article_media").fetchone()
     # 'always' fetched the page, which says nothing more than the feed.
     assert status == "not_needed"
+
+
+def test_articles_are_stored_before_any_page_is_fetched(
+    feed_server: FeedServer, db_path: Path, data_dir: Path
+) -> None:
+    serve_site(feed_server)
+    with Store(db_path) as store:
+        store.add_feed(feed_server.url("/feed.xml"))
+    seen: list[tuple[int, int]] = []
+
+    def progress(_done: int, _total: int, result: object) -> None:
+        with Store(db_path) as reader:
+            stored = reader.count_articles(ArticleQuery())
+        seen.append((stored, feed_server.count("/en.html") + feed_server.count("/img/tram.png")))
+
+    with SyncService(
+        db_path, limits=LIMITS, parse_processes=0, cache_dir=data_dir / "c"
+    ) as service:
+        service.sync(progress=progress)
+    assert seen == [(3, 0)]  # the feed was committed; no page or image fetched yet
+    assert feed_server.count("/en.html") == 1
+
+
+def test_cancel_leaves_the_queue_for_the_next_run(
+    feed_server: FeedServer, db_path: Path, data_dir: Path
+) -> None:
+    import threading
+
+    serve_site(feed_server)
+    with Store(db_path) as store:
+        store.add_feed(feed_server.url("/feed.xml"))
+    with SyncService(db_path, limits=LIMITS, parse_processes=0, cache_dir=data_dir / "c",
+                     media=False) as service:  # fmt: skip
+        service.sync()
+    cancel = threading.Event()
+    cancel.set()
+    with Store(db_path) as store:
+        fetchers = media.MediaFetchers.create(LIMITS)
+        report = media.run(store, fetchers, data_dir / "c", cancel=cancel)
+        assert report.cancelled and report.full_text_ok == 0
+        assert feed_server.count("/en.html") == 0
+        report = media.run(store, fetchers, data_dir / "c")
+        fetchers.close()
+    assert report.articles == 3 and report.full_text_ok == 2

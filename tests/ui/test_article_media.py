@@ -139,3 +139,38 @@ def test_the_window_reads_the_cache(
     assert EN_PARAS[-1] in window.article_view.document().toPlainText()
     qtbot.waitUntil(lambda: srv.url("/img/tram.png") in window.article_view.served_images)
     window.close()
+
+
+def test_the_app_sync_fills_the_cache_and_the_view_catches_up(
+    qtbot: QtBot, feed_server: FeedServer, data_dir: Path
+) -> None:
+    """The window's background sync (a child process) fetches full text and
+    images; the article on screen is shown again with them when it ends."""
+    srv = feed_server
+    srv.add("/img/tram.png", png(64, 48), content_type="image/png")
+    srv.add("/en.html", article_page("Tram", EN_PARAS, ["/img/tram.png"]),
+            content_type="text/html; charset=utf-8")  # fmt: skip
+    srv.add("/feed.xml", summary_rss("S", [Item("Tram", srv.url("/en.html"), "Voted.")]))
+    paths = AppPaths.resolve(data_dir)
+    with Store(paths.database) as store:
+        store.add_feed(srv.url("/feed.xml"))
+    with SyncService(paths.database, parse_processes=0, cache_dir=paths.cache_dir,
+                     media=False) as service:  # fmt: skip
+        service.sync()  # the articles only: the app's sync fetches their media
+    window = build_window(paths, start_sync=False)
+    qtbot.addWidget(window)
+    with qtbot.waitExposed(window):
+        window.show()
+    qtbot.waitUntil(lambda: window.sync is not None)
+    assert window.sync is not None
+    article = window.store.articles(ArticleQuery())[0]
+    window.article_view.show_article(window.store.article(article.id) or article)
+    assert "Voted." in window.article_view.document().toPlainText()
+    with qtbot.waitSignal(window.sync.finished, timeout=60_000):
+        window.sync_now()
+    # The article on screen was shown again, now with its full text and image.
+    qtbot.waitUntil(lambda: EN_PARAS[-1] in window.article_view.document().toPlainText())
+    qtbot.waitUntil(lambda: srv.url("/img/tram.png") in window.article_view.served_images)
+    assert (paths.cache_dir / "images").is_dir()
+    assert paths.cache_dir.is_relative_to(data_dir)
+    window.close()
