@@ -113,13 +113,17 @@ def test_failed_pages_back_off_instead_of_retrying_every_sync(
     assert row[0] == 1 and row[1] > time.time() + 3000
 
     # Once the retry is due the page is fetched again, and now it works.
-    feed_server.add("/gone.html", article_page("Back", EN_PARAS), content_type="text/html")
+    feed_server.add("/gone.html", article_page("Back", EN_PARAS, ["/img/late.png"]),
+                    content_type="text/html")  # fmt: skip
+    feed_server.add("/img/late.png", png(50, 50), content_type="image/png")
     with Store(db_path) as store:
         media.enqueue(store, [])
         report = media.run(store, media.MediaFetchers.create(LIMITS), cache,
                            now=time.time() + 4000)  # fmt: skip
         assert report.full_text_ok == 1
     assert feed_server.count("/gone.html") == requests_after_first["/gone.html"] + 1
+    # The images of a full text that arrives late are cached too.
+    assert cached_image(cache, feed_server.url("/img/late.png")) is not None
 
 
 def test_throttled_site_is_left_alone_until_retry_after(

@@ -202,6 +202,7 @@ class _Job:
     enclosures: tuple[Enclosure, ...]
     full_text: bool  # fetch the page
     images: bool  # fetch the images
+    images_enabled: bool  # the feed wants images (a late full text brings new ones)
     attempts: int
     known_html: str  # full text already stored (images of it still to fetch)
 
@@ -306,6 +307,7 @@ def _due_jobs(store: Store, now: float, limit: int) -> list[_Job]:
                 enclosures=_enclosures(str(enclosures)),
                 full_text=full,
                 images=want_images,
+                images_enabled=bool(images_on),
                 attempts=int(attempts),
                 known_html=str(ft_html),
             )
@@ -419,7 +421,7 @@ def _process(
                 ft_status, ft_html, ft_url = "ok", got.html, got.url
                 shown = got.html
     images: list[tuple[str, int, str, str]] = []
-    if job.images:
+    if job.images or (ft_status == "ok" and job.images_enabled):
         for url in image_urls(shown, job.enclosures, limit=MAX_IMAGES_PER_ARTICLE):
             if cancel.is_set():
                 return _Result(job, ft_status, ft_html, ft_url, ft_error, retry_after)
