@@ -145,6 +145,13 @@ def test_throttled_site_is_left_alone_until_retry_after(
         ).fetchone()
     assert status == "pending" and "429" in error
     assert next_try >= time.time() + 7000
+    # Images still to do do not bring the page back before its time.
+    with Store(db_path) as store:
+        store.conn.execute("UPDATE article_media SET images_done = 0")
+        fetchers = media.MediaFetchers.create(LIMITS)
+        media.run(store, fetchers, data_dir / "c")
+        fetchers.close()
+    assert feed_server.count("/busy.html") == 1
 
 
 def test_per_feed_settings_and_no_media(

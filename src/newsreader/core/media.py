@@ -268,7 +268,7 @@ def run(
 def _due_jobs(store: Store, now: float, limit: int) -> list[_Job]:
     rows = store.conn.execute(
         """SELECT m.article_id, a.link, a.content_html, a.summary_html, a.enclosures,
-                  m.ft_status, m.ft_attempts, m.ft_html, m.images_done,
+                  m.ft_status, m.ft_attempts, m.ft_html, m.images_done, m.next_try,
                   ifnull(fm.full_text, 'auto'), ifnull(fm.images, 1)
            FROM article_media m JOIN articles a ON a.id = m.article_id
            LEFT JOIN feed_media fm ON fm.feed_id = a.feed_id
@@ -283,10 +283,10 @@ def _due_jobs(store: Store, now: float, limit: int) -> list[_Job]:
     decided: list[tuple[str, int]] = []
     no_images: list[tuple[int]] = []
     for (aid, link, content, summary, enclosures, status, attempts, ft_html, images_done,
-         mode, images_on) in rows:  # fmt: skip
+         next_try, mode, images_on) in rows:  # fmt: skip
         feed_html = str(content or summary)
         full = False
-        if status == "pending":
+        if status == "pending" and next_try <= now:  # not while backing off
             wanted = mode == "always" or (mode == "auto" and looks_like_summary(feed_html))
             if mode == "never":
                 decided.append(("off", aid))
