@@ -240,6 +240,7 @@ def test_cli_show_json_and_sync_no_media(feed_server: FeedServer, data_dir: Path
     shown = json.loads(run("show", str(ids["Second tram story"]), "--json")[1])
     assert shown["full_text_status"] == "ok"
     assert EN_PARAS[-1] in shown["full_text_html"]
+    assert EN_PARAS[-1] in run("show", str(ids["Second tram story"]))[1]
     # Everything lives under --data-dir.
     assert (data_dir / "cache" / "images").is_dir()
 

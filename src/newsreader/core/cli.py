@@ -325,7 +325,9 @@ class Cli:
         if article.author:
             self.out.write(f" · {article.author}")
         self.out.write(f" · {iso(article.date)}\n{article.link}\n\n")
-        self.out.write(html_to_text(article.content_html or article.summary_html) + "\n")
+        full_text = self._full_text_fields(article.id)["full_text_html"]
+        body = full_text or article.content_html or article.summary_html
+        self.out.write(html_to_text(body) + "\n")
         return EXIT_OK
 
     def _full_text_fields(self, article_id: int) -> dict[str, Any]:
