@@ -23,7 +23,8 @@ Measured, each on a fresh --data-dir after `newsreader import`:
    minus (1).  Cache size: image files on disk, and the full texts stored;
 3. unless --no-gui: the window syncing the media farm with media on (one
    sync: the feed pass then one media run), longest gap of a 5 ms heartbeat
-   (target <= 50 ms, the sync budget).
+   (target <= 50 ms, the sync budget), split at the last committed feed into
+   the feed pass and the media step; median of --runs runs.
 
 Results on stdout and in bench/out/media.json.
 """
@@ -87,7 +88,14 @@ def page_html(title: str, body: str, chinese: bool, charset: str) -> str:
 
 
 def serve(seconds: float) -> None:
-    """Serve the media farm; print its OPML path, then 'serving'."""
+    """Serve the media farm; print its OPML path, then 'serving'.
+
+    At a low CPU priority: it stands in for servers on other machines, whose
+    work never competes with the window for this machine's two cores.
+    """
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(10)
     import farm as farm_module
 
     import feedserver
@@ -278,13 +286,15 @@ def gui_stall(farm: FarmProcess, data_dir: Path) -> dict[str, Any]:
     win.show()
     while win.sync is None:
         app.processEvents()
-    gaps: list[int] = []
+    gaps: list[tuple[float, int]] = []  # (when, gap ms)
     clock = QElapsedTimer()
     timer = QTimer()
     timer.setInterval(5)
-    timer.timeout.connect(lambda: gaps.append(clock.restart()))
+    timer.timeout.connect(lambda: gaps.append((time.perf_counter(), clock.restart())))
     done: list[Any] = []
+    feeds_done: list[float] = []  # when each feed was committed
     win.sync.finished.connect(done.append)
+    win.sync.feed_done.connect(lambda *_: feeds_done.append(time.perf_counter()))
     started = time.perf_counter()
     clock.start()
     timer.start()
@@ -296,11 +306,17 @@ def gui_stall(farm: FarmProcess, data_dir: Path) -> dict[str, Any]:
     elapsed = time.perf_counter() - started
     win.close()
     image_bytes, image_files = tree_bytes(data_dir / "cache" / "images")
-    gaps.sort()
+    feed_pass_end = max(feeds_done) if feeds_done else started
+    feed_gaps = sorted(g for t, g in gaps if t <= feed_pass_end)
+    media_gaps = sorted(g for t, g in gaps if t > feed_pass_end)
+    every = sorted(g for _t, g in gaps)
     return {
         "sync_s": round(elapsed, 2),
-        "max_stall_ms": gaps[-1],
-        "p99_gap_ms": gaps[int(len(gaps) * 0.99)],
+        "feed_pass_s": round(feed_pass_end - started, 2),
+        "max_stall_ms": every[-1],
+        "max_stall_feed_pass_ms": feed_gaps[-1] if feed_gaps else 0,
+        "max_stall_media_ms": media_gaps[-1] if media_gaps else 0,
+        "p99_gap_ms": every[int(len(every) * 0.99)],
         "image_files": image_files,
         "image_bytes": image_bytes,
     }
@@ -312,6 +328,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3600)
     parser.add_argument("--no-gui", action="store_true")
     parser.add_argument("--no-cli", action="store_true", help="only the window's stall")
+    parser.add_argument("--runs", type=int, default=3, help="window runs (median reported)")
     parser.add_argument("--work", type=Path, default=None, help="data dirs go here")
     args = parser.parse_args()
     if args.serve:
@@ -325,7 +342,10 @@ def main() -> None:
         if not args.no_cli:
             results["cli"] = cli_runs(farm, work)
         if not args.no_gui:
-            results["gui"] = gui_stall(farm, work / "gui")
+            runs = [gui_stall(farm, work / "gui") for _ in range(args.runs)]
+            runs.sort(key=lambda r: r["max_stall_ms"])
+            results["gui_runs"] = runs
+            results["gui"] = runs[len(runs) // 2]  # the median run by longest stall
     finally:
         farm.close()
         if args.work is None:
@@ -337,8 +357,11 @@ def main() -> None:
     if "gui" in results:
         gui = results["gui"]
         print(
-            f"window sync with media: {gui['sync_s']:.1f} s, longest stall {gui['max_stall_ms']} ms "
-            f"(p99 {gui['p99_gap_ms']} ms; target <= 50 ms)"
+            f"window sync with media (median of {len(results['gui_runs'])} runs): "
+            f"{gui['sync_s']:.1f} s, longest stall {gui['max_stall_ms']} ms (feed pass "
+            f"{gui['max_stall_feed_pass_ms']} ms, media step {gui['max_stall_media_ms']} ms; "
+            f"p99 {gui['p99_gap_ms']} ms; target <= 50 ms); all runs: "
+            + ", ".join(str(r["max_stall_ms"]) for r in results["gui_runs"])
         )
 
 
