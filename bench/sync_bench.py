@@ -323,9 +323,13 @@ def run_newsreader(
     cmd = newsreader_cmd()
     quiet([*cmd, "import", farm.opml_path, "--data-dir", data])
     db = data / "newsreader.sqlite3"
-    cold = run_measured([*cmd, "sync", "--data-dir", data], farm=farm).check("newsreader sync")
+    cold = run_measured([*cmd, "sync", "--no-media", "--data-dir", data], farm=farm).check(
+        "newsreader sync"
+    )
     rows, digest = articles_digest(db)
-    warm = run_measured([*cmd, "sync", "--data-dir", data], farm=farm).check("newsreader sync")
+    warm = run_measured([*cmd, "sync", "--no-media", "--data-dir", data], farm=farm).check(
+        "newsreader sync"
+    )
     rows_after, digest_after = articles_digest(db)
 
     def inner(t: Timed) -> float | None:

@@ -12,7 +12,18 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).parent))
 
-from feedserver import FeedServer
+# No test reaches a host beyond 127.0.0.1: not this process, nor the app,
+# CLI and sync processes it starts (they load netguard/sitecustomize.py).
+_NETGUARD = Path(__file__).parent / "netguard"
+sys.path.insert(0, str(_NETGUARD))
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (str(_NETGUARD), os.environ.get("PYTHONPATH", "")) if p
+)
+import loopback_only  # noqa: E402
+
+loopback_only.install()
+
+from feedserver import FeedServer  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 

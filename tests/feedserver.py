@@ -220,6 +220,7 @@ class FeedServer:
         self.port = port
         self.errors: list[BaseException] = []
         self._routes: dict[str, Route] = {}
+        self._prefixes: dict[str, Route] = {}
         self._lock = threading.Lock()
         self._log: list[Request] = []
         self._in_flight = 0
@@ -465,6 +466,12 @@ class FeedServer:
         """Route `path` to `fn(handler)` (see RequestHandler for the rules)."""
         self._set(path, fn)
 
+    def prefix(self, prefix: str, fn: Callable[[RequestHandler], None]) -> None:
+        """Route every path under `prefix` without an exact route to `fn`
+        (the longest matching prefix wins); `h.path` tells which was asked."""
+        with self._lock:
+            self._prefixes[prefix] = fn
+
     def remove(self, path: str) -> None:
         """Stop serving `path` (it answers 404 again)."""
         with self._lock:
@@ -510,6 +517,10 @@ class FeedServer:
             route = self._routes.get(target)
             if route is None:
                 route = self._routes.get(target.split("?")[0])
+            if route is None and self._prefixes:
+                matches = [p for p in self._prefixes if target.startswith(p)]
+                if matches:
+                    route = self._prefixes[max(matches, key=len)]
             return route
 
     def _begin(self, record: Request) -> None:

@@ -209,6 +209,15 @@ ZH: dict[str, dict[str, str]] = {
         "This article has no text in the feed.": "订阅源中没有这篇文章的正文。",
         "(untitled)": "（无标题）",
     },
+    # qt/render.py: the full-text note above an article (offline content)
+    "ArticleMedia": {
+        "Full text from %1": "全文来自 %1",
+        "Show the feed’s version": "显示订阅源版本",
+        "The feed’s version": "订阅源版本",
+        "Show the full text from %1": "显示来自 %1 的全文",
+        "Full text failed: %1": "获取全文失败：%1",
+        "(will try again later)": "（稍后重试）",
+    },
 }
 
 # Hot stories, related articles and search.

@@ -778,4 +778,31 @@ or start with a few suggested news sources in English and Chinese.</source>
       <translation>相关内容</translation>
     </message>
   </context>
+  <context>
+    <name>ArticleMedia</name>
+    <message>
+      <source>Full text from %1</source>
+      <translation>全文来自 %1</translation>
+    </message>
+    <message>
+      <source>Show the feed’s version</source>
+      <translation>显示订阅源版本</translation>
+    </message>
+    <message>
+      <source>The feed’s version</source>
+      <translation>订阅源版本</translation>
+    </message>
+    <message>
+      <source>Show the full text from %1</source>
+      <translation>显示来自 %1 的全文</translation>
+    </message>
+    <message>
+      <source>Full text failed: %1</source>
+      <translation>获取全文失败：%1</translation>
+    </message>
+    <message>
+      <source>(will try again later)</source>
+      <translation>（稍后重试）</translation>
+    </message>
+  </context>
 </TS>

@@ -18,6 +18,7 @@ from newsreader.core.paths import AppPaths
 from newsreader.core.resources import resource_path
 from newsreader.core.settings import load_settings
 from newsreader.core.storage import Store
+from newsreader.qt.article_media import ArticleMedia
 from newsreader.qt.icons import icon
 from newsreader.qt.theme import theme_manager
 from newsreader.qt.timefmt import set_ui_chinese
@@ -83,6 +84,7 @@ def build_window(
     settings = load_settings(paths.settings_file)
     store = Store(paths.database)
     window = MainWindow(store, paths, settings)
+    window.article_view.set_media(ArticleMedia(store, paths.cache_dir))
 
     def start_background() -> None:
         if not window.isVisible():  # closed before its first paint was handled
@@ -94,6 +96,7 @@ def build_window(
             "max_workers": settings.max_connections,
             "interval_min": settings.sync_interval_minutes,
             "retention_days": settings.retention_days,
+            "cache_dir": str(paths.cache_dir),  # full text and images (core/media.py)
         }
         options.update(sync_options or {})
         controller = SyncController(paths.database, options, window)
@@ -101,6 +104,8 @@ def build_window(
         if app is not None:  # however the app ends, the sync thread stops first
             app.aboutToQuit.connect(controller.shutdown)
         window.attach_sync(controller)
+        # Full text and images arrive after the feeds: show them if on screen.
+        controller.finished.connect(lambda _report: window.article_view.refresh())
         controller.schedule(settings.sync_interval_minutes)
         if start_sync and settings.sync_on_startup and window.subs_model.has_feeds():
             controller.sync(force=False)

@@ -35,8 +35,8 @@ def test_an_expanded_storys_members_show_no_source_count_or_arrow(
         assert delegate.story_sources(model.index(0)) == 2  # type: ignore[attr-defined]
         assert model.expand(0) == 1
         member = model.index(1)
-        # The model still knows the story's count; the member row must not say it.
+        # A member row is one source of its story: it must not say the story's count.
         assert member.data(HeadlineRole.DEPTH) == 1
-        assert member.data(HeadlineRole.SOURCES) == 2
+        assert member.data(HeadlineRole.SOURCES) == 1
         assert delegate.story_sources(member) == 1  # type: ignore[attr-defined]
         assert delegate.story_sources(model.index(0)) == 2  # type: ignore[attr-defined]

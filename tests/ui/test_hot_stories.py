@@ -30,9 +30,9 @@ ZH_STORY = "国务院常务会议部署网络安全工作 加强关键信息基�
 
 def entry(feed: int, n: int, title: str, hours_ago: float, body: str = "") -> GenEntry:
     return GenEntry(
-        guid=f"http://example.test/f{feed}/story{n}",
+        guid=f"http://127.0.0.1:9/f{feed}/story{n}",
         title=title,
-        link=f"http://example.test/f{feed}/story{n}.html",
+        link=f"http://127.0.0.1:9/f{feed}/story{n}.html",
         html=body or f"<p>{title}. More details were not given.</p>",
         published=BASE_TIME - timedelta(hours=hours_ago),
     )

@@ -22,6 +22,7 @@ from newsreader.ui.main_window import MainWindow
 
 
 def open_window(qtbot: QtBot, data_dir: Path, **options: object) -> MainWindow:
+    options.setdefault("media", False)  # the generated articles link to example.test
     window = build_window(AppPaths.resolve(data_dir), start_sync=False, sync_options=options)
     qtbot.addWidget(window)
     with qtbot.waitExposed(window):

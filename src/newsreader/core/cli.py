@@ -80,6 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sync", parents=[common], help="fetch all (or some) feeds now")
     p.add_argument("--feed", type=int, action="append", metavar="ID", default=[])
+    p.add_argument(
+        "--no-media",
+        action="store_true",
+        help="skip full article text and images (feeds only)",
+    )
 
     p = sub.add_parser("feeds", parents=[common], help="list subscriptions")
     p.add_argument("--json", action="store_true")
@@ -262,6 +267,8 @@ class Cli:
             max_workers=self.settings.max_connections,
             default_interval_min=self.settings.sync_interval_minutes,
             retention_days=self.settings.retention_days,
+            cache_dir=self.paths.cache_dir,
+            media=not self.args.no_media,
         ) as service:
             ids = self.args.feed or None
             if ids:
@@ -270,8 +277,15 @@ class Cli:
                 if unknown:
                     raise NewsreaderError(f"No feed with id {unknown[0]}")
             report = service.sync(ids, force=True, progress=progress)
+            media_report = service.media_report
         if tty:
             self.err.write("\r\x1b[K")
+        if media_report is not None and media_report.articles:
+            self.err.write(
+                f"media: {media_report.full_text_ok} full texts, "
+                f"{media_report.full_text_failed} failed, "
+                f"{media_report.images_stored} images ({media_report.seconds:.1f} s)\n"
+            )
         unchanged = sum(r.outcome == "unchanged" for r in report.results)
         self.err.write(
             f"{len(report.results)} feeds: {report.new_count} new articles, "
@@ -360,7 +374,9 @@ class Cli:
         if article is None:
             raise NewsreaderError(f"No article with id {self.args.id}")
         if self.args.json:
-            _print_json(article_json(article, full=True), self.out)
+            row = article_json(article, full=True)
+            row.update(self._full_text_fields(article.id))
+            _print_json(row, self.out)
             return EXIT_OK
         from newsreader.core.sanitize import html_to_text
 
@@ -368,8 +384,22 @@ class Cli:
         if article.author:
             self.out.write(f" · {article.author}")
         self.out.write(f" · {iso(article.date)}\n{article.link}\n\n")
-        self.out.write(html_to_text(article.content_html or article.summary_html) + "\n")
+        full_text = self._full_text_fields(article.id)["full_text_html"]
+        body = full_text or article.content_html or article.summary_html
+        self.out.write(html_to_text(body) + "\n")
         return EXIT_OK
+
+    def _full_text_fields(self, article_id: int) -> dict[str, Any]:
+        """`full_text_html` (sanitized, or null) and `full_text_status` (or null)."""
+        from newsreader.core.media import full_text_info
+
+        with self.store() as store:
+            info = full_text_info(store, article_id)
+        return {
+            "full_text_html": info.html if info is not None and info.status == "ok" else None,
+            "full_text_status": None if info is None else info.status,
+            "full_text_error": info.error if info is not None and info.error else None,
+        }
 
     def cmd_mark(self) -> int:
         state = self.args.state

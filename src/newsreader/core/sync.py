@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsreader.core.errors import FetchError, NewsreaderError
 from newsreader.core.fetch import Fetcher, FetchLimits, NotModified
@@ -32,6 +33,9 @@ from newsreader.core.model import (
     SyncReport,
 )
 from newsreader.core.storage import Store
+
+if TYPE_CHECKING:
+    from newsreader.core.media import MediaFetchers, MediaReport
 
 MAX_BACKOFF_S = 24 * 3600
 DEFAULT_INTERVAL_MIN = 30
@@ -100,8 +104,14 @@ class SyncService:
         default_interval_min: int = DEFAULT_INTERVAL_MIN,
         retention_days: int = 90,
         parse_processes: int | None = None,
+        cache_dir: Path | None = None,
+        media: bool = True,
     ) -> None:
         self.store = Store(db_path)
+        # Full text and images (core/media.py) need a cache dir; off without one.
+        self.cache_dir = cache_dir
+        self.media = media
+        self.media_report: MediaReport | None = None
         self.fetcher = Fetcher(limits or FetchLimits())
         self.max_workers = max_workers
         self.default_interval_min = default_interval_min
@@ -111,8 +121,11 @@ class SyncService:
         self._pool: ProcessPoolExecutor | None = None
         self._pool_lock = threading.Lock()
         self._use_processes = False
+        self._media_fetchers: MediaFetchers | None = None
 
     def close(self) -> None:
+        if self._media_fetchers is not None:
+            self._media_fetchers.close()
         if self._pool is not None:
             # Idle workers exit at once; waiting means none is left behind.
             self._pool.shutdown(wait=True, cancel_futures=True)
@@ -209,11 +222,32 @@ class SyncService:
         # Search index and story clusters of what this sync stored (and of
         # any backlog), in short transactions; a cancel leaves them queued.
         self.store.update_stories(cancel.is_set)
+        self.media_report = self._media_step(results, cancel)
         return SyncReport(
             tuple(results),
             cancelled=cancel.is_set(),
             seconds=time.monotonic() - started,
             purged=purged,
+        )
+
+    def _media_step(self, results: list[FeedResult], cancel: threading.Event) -> MediaReport | None:
+        """Full text and images, after every feed is stored (articles come first).
+
+        Without media (``sync --no-media``) new articles are only queued: a
+        later sync with media fetches what they need.
+        """
+        if self.cache_dir is None:
+            return None
+        from newsreader.core import media
+
+        new_ids = [i for r in results for i in r.new_ids]
+        if not self.media or cancel.is_set():
+            media.enqueue(self.store, new_ids)
+            return None
+        if self._media_fetchers is None:
+            self._media_fetchers = media.MediaFetchers.create(self.fetcher.limits)
+        return media.run(
+            self.store, self._media_fetchers, self.cache_dir, new_ids=new_ids, cancel=cancel
         )
 
     def _fetch_all(self, feeds: list[Feed], cancel: threading.Event) -> Iterator[_Fetched]:

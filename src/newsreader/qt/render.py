@@ -14,11 +14,16 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QCoreApplication
 
+from newsreader.core.images import display_src, is_beacon
+from newsreader.core.media import FullTextInfo
 from newsreader.core.model import Article
 from newsreader.qt.timefmt import format_datetime
 
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_ATTR = re.compile(r'\b(src|alt)="([^"]*)"', re.IGNORECASE)
+_ATTR = re.compile(r'\b(src|alt|srcset|width|height)="([^"]*)"', re.IGNORECASE)
+# Links in the full-text note that switch between the two versions.
+SHOW_FEED_VERSION = "newsreader:feed-version"
+SHOW_FULL_TEXT = "newsreader:full-text"
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 # Qt's rich text understands a subset of CSS 2.1; line-height works as a percentage.
@@ -57,15 +62,30 @@ def is_mostly_cjk(text: str) -> bool:
     return len(_CJK.findall(sample)) * 3 > len(sample)
 
 
+def _trm(text: str) -> str:
+    return QCoreApplication.translate("ArticleMedia", text)
+
+
 def replace_images(body: str, cached: Callable[[str], bool]) -> str:
-    """Keep <img> whose source is cached; turn the others into their alt text."""
+    """Keep <img> whose source is cached; turn the others into a placeholder
+    (their alt text, or "[image]"); tracking pixels just disappear.
+
+    With a srcset, the cached file is its best candidate (the one the sync
+    downloads, core.images.display_src), so the tag is rewritten to it.
+    """
 
     def swap(match: re.Match[str]) -> str:
         attrs = {k.lower(): v for k, v in _ATTR.findall(match.group(0))}
-        if attrs.get("src") and cached(html.unescape(attrs["src"])):
-            return match.group(0)
+        url = display_src(attrs.get("src", ""), attrs.get("srcset", ""))
+        if url and cached(url):
+            if url == html.unescape(attrs.get("src", "")):
+                return match.group(0)
+            alt = html.escape(html.unescape(attrs.get("alt", "")), quote=True)
+            return f'<img src="{html.escape(url, quote=True)}" alt="{alt}">'
         alt = attrs.get("alt", "").strip()
-        return f'<span class="img-alt">[{alt or _tr("image")}]</span>' if alt else ""
+        if not alt and is_beacon(url, attrs.get("width", ""), attrs.get("height", "")):
+            return ""
+        return f'<span class="img-alt">[{alt or _tr("image")}]</span>'
 
     return _IMG.sub(swap, body)
 
@@ -116,8 +136,15 @@ def render_article(
     dark: bool = False,
     related: Sequence[Article] = (),
     chinese: bool = False,
+    full_text: FullTextInfo | None = None,
+    show_full_text: bool = True,
 ) -> str:
     body = article.content_html or article.summary_html
+    note = ""
+    if full_text is not None:
+        if full_text.status == "ok" and full_text.html and show_full_text:
+            body = full_text.html
+        note = media_note(full_text, show_full_text)
     cjk = is_mostly_cjk(article.title + " " + article.snippet)
     style = STYLE % {
         "px": base_px,
@@ -141,11 +168,36 @@ def render_article(
         f"<html><head><style>{style}</style></head><body>"
         f"<h1>{title}</h1>"
         f'<p class="meta">{" · ".join(meta)}</p>{link}'
-        f'<hr class="sep"/>'
+        f'<hr class="sep"/>{note}'
         f"{replace_images(body, cached_image)}"
         f"{related_box(related, chinese=chinese)}"
         "</body></html>"
     )
+
+
+def media_note(info: FullTextInfo, showing_full: bool) -> str:
+    """The line above the body: where the text comes from, or why it failed."""
+    site = html.escape(info.site)
+    if info.status == "ok" and info.html:
+        if showing_full:
+            text = _trm("Full text from %1").replace("%1", site)
+            link = (
+                f'<a href="{SHOW_FEED_VERSION}">{html.escape(_trm("Show the feed’s version"))}</a>'
+            )
+        else:
+            text = html.escape(_trm("The feed’s version"))
+            link = (
+                f'<a href="{SHOW_FULL_TEXT}">'
+                f"{_trm('Show the full text from %1').replace('%1', site)}</a>"
+            )
+        return f'<p class="note">{text} · {link}</p>'
+    if info.error and info.status in ("failed", "pending"):
+        reason = html.escape(info.error)
+        text = _trm("Full text failed: %1").replace("%1", reason)
+        if info.status == "pending":
+            text += " " + html.escape(_trm("(will try again later)"))
+        return f'<p class="note">{text}</p>'
+    return ""
 
 
 def _shorten(url: str, limit: int = 80) -> str:

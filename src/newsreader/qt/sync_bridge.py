@@ -73,6 +73,8 @@ def sync_process_main(
                         default_interval_min=options.get("interval_min", 30),
                         retention_days=options.get("retention_days", 90),
                         parse_processes=options.get("parse_processes"),
+                        cache_dir=Path(options["cache_dir"]) if options.get("cache_dir") else None,
+                        media=options.get("media", True),
                     )
                 todo, deferred = service.feeds_to_sync(feed_ids, force=force)
                 conn.send(("started", len(todo) + len(deferred)))

@@ -1,7 +1,11 @@
 """The article view: a QTextBrowser that never touches the network.
 
-* `loadResource` serves images only from the local cache; anything else
-  gets nothing (the renderer already swapped uncached images for alt text).
+* `loadResource` serves images only from the local cache (`ArticleMedia`:
+  one file per image URL); anything else gets a small placeholder (the
+  renderer already swapped uncached images for their alt text).
+* When the sync stored the full text of an article, it is shown, with a
+  note "Full text from <site>" and a link back to the feed's version (or
+  the reason it failed).
 * Clicked http(s)/mailto links open in the system browser; `file:`,
   `javascript:` and every other scheme are never followed.
 * `newsreader:article/ID` links (the related-articles box) ask the window
@@ -18,7 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
@@ -32,7 +36,13 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QTextBrowser, QTextEdit, QWidget
 
 from newsreader.core.model import Article
-from newsreader.qt.render import ARTICLE_SCHEME, render_article
+from newsreader.qt.article_media import ArticleMedia
+from newsreader.qt.render import (
+    ARTICLE_SCHEME,
+    SHOW_FEED_VERSION,
+    SHOW_FULL_TEXT,
+    render_article,
+)
 from newsreader.qt.timefmt import ui_is_chinese
 
 MAX_HIGHLIGHTS = 400  # per article; a one-letter query must not paint the page
@@ -50,6 +60,7 @@ class ArticleView(QTextBrowser):
         parent: QWidget | None = None,
         *,
         image_path: Callable[[str], Path | None] = lambda url: None,
+        media: ArticleMedia | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("article")
@@ -63,6 +74,9 @@ class ArticleView(QTextBrowser):
         self.setBackgroundRole(QPalette.ColorRole.Base)
         self.anchorClicked.connect(self._on_anchor)
         self._image_path = image_path
+        self._media = media
+        self._show_full_text = True  # per article; reset when another is shown
+        self.served_images: list[str] = []  # image URLs served from the cache
         self._zoom = 1.0
         self._article: Article | None = None
         self._related: list[Article] = []
@@ -80,9 +94,20 @@ class ArticleView(QTextBrowser):
     def article(self) -> Article | None:
         return self._article
 
+    def set_media(self, media: ArticleMedia | None) -> None:
+        """Where full texts and cached images come from."""
+        self._media = media
+
+    def _cached_path(self, url: str) -> Path | None:
+        if self._media is not None:
+            return self._media.image_path(url)
+        return self._image_path(url)
+
     def show_article(self, article: Article, *, highlight: Sequence[str] = ()) -> None:
         """Show `article` from the top; its related articles come later
         (`set_related`), so moving through headlines stays quick."""
+        if self._article is None or self._article.id != article.id:
+            self._show_full_text = True
         self._article = article
         self._related = []
         self._highlight = list(highlight)
@@ -107,10 +132,12 @@ class ArticleView(QTextBrowser):
         html = render_article(
             self._article,
             base_px=round(BASE_PX * self._zoom),
-            cached_image=lambda url: self._image_path(url) is not None,
+            cached_image=lambda url: self._cached_path(url) is not None,
             dark=self._dark,
             related=self._related,
             chinese=ui_is_chinese(),
+            full_text=self._media.full_text(self._article.id) if self._media is not None else None,
+            show_full_text=self._show_full_text,
         )
         self.setHtml(html)
         self.highlights = self._paint_highlights(self._highlight)
@@ -189,19 +216,46 @@ class ArticleView(QTextBrowser):
         else:
             self.show_placeholder(self._placeholder)
 
+    def refresh(self) -> None:
+        """Render the current article again (its full text or images arrived)."""
+        if self._article is not None:
+            pos = self.verticalScrollBar().value()
+            self._render()
+            self.verticalScrollBar().setValue(pos)
+
+    def show_full_text(self, full: bool) -> None:
+        """Switch the current article between its full text and the feed's version."""
+        self._show_full_text = full
+        if self._article is not None:
+            self._render()
+            self.verticalScrollBar().setValue(0)
+
     def loadResource(self, kind: int, url: QUrl | str) -> Any:
         """Images from the local cache only; never the network, never files."""
         name = url.toString() if isinstance(url, QUrl) else str(url)
         if kind == QTextDocument.ResourceType.ImageResource.value:
-            path = self._image_path(name)
+            path = self._cached_path(name)
             if path is not None:
                 image = QImage(str(path))
                 if not image.isNull():
-                    return image
+                    self.served_images.append(name)
+                    return self._fit(image)
+            self.remote_requests.append(name)
+            return _placeholder()
         self.remote_requests.append(name)
         return None
 
+    def _fit(self, image: QImage) -> QImage:
+        """Scale a picture wider than the text column down to it."""
+        column = self.viewport().width() - 2 * int(self.document().documentMargin())
+        if column > 50 and image.width() > column:
+            return image.scaledToWidth(column, Qt.TransformationMode.SmoothTransformation)
+        return image
+
     def _on_anchor(self, url: QUrl) -> None:
+        if url.scheme() == ARTICLE_SCHEME and url.toString() in (SHOW_FEED_VERSION, SHOW_FULL_TEXT):
+            self.show_full_text(url.toString() == SHOW_FULL_TEXT)
+            return
         if url.scheme() == ARTICLE_SCHEME:
             _, _, tail = url.path().partition("article/")
             if tail.isdigit():
@@ -259,3 +313,10 @@ class ArticleView(QTextBrowser):
             return False
         bar.setValue(bar.value() + direction * max(1, bar.pageStep() - 40))
         return True
+
+
+def _placeholder() -> QImage:
+    """A small grey box for an image the cache does not have."""
+    image = QImage(24, 16, QImage.Format.Format_RGB32)
+    image.fill(QColor("#d1d5db"))
+    return image
