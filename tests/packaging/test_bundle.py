@@ -8,6 +8,7 @@ installing PyInstaller into the venv the first time).
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import re
@@ -118,6 +119,42 @@ def test_bundle_contents(bundle: Path) -> None:
         names = set(tar.getnames())
     assert "newsreader/newsreader" in names
     assert "newsreader/_internal/newsreader/resources/newsreader.desktop" in names
+
+
+def test_frozen_cli_keeps_the_full_text_of_a_gbk_page(
+    bundle: Path, feed_server: FeedServer, tmp_path: Path
+) -> None:
+    """The extraction library's data files and lazy imports made it into the bundle."""
+    paragraph = "北京市气象台发布暴雨红色预警，密云局地累计降雨超过三百毫米，多所学校停课。"
+    page = (
+        '<html><head><meta charset="gbk"><title>北京暴雨</title></head><body>'
+        "<nav>首页 | 新闻 | 体育</nav><article><h1>北京暴雨</h1>"
+        + "".join(f"<p>第{i}段：{paragraph}</p>" for i in range(10))
+        + "</article><footer>版权所有</footer></body></html>"
+    )
+    feed_server.add("/page.html", page.encode("gbk"), content_type="text/html")
+    feed_server.add(
+        "/feed.xml",
+        (
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>S</title>'
+            f"<item><title>北京暴雨</title><link>{feed_server.url('/page.html')}</link>"
+            "<guid>g1</guid><description>北京暴雨…</description></item></channel></rss>"
+        ).encode(),
+    )
+    data_dir = tmp_path / "data"
+    outputs = []
+    for args in (["add", feed_server.url("/feed.xml")], ["sync"], ["show", "1", "--json"]):
+        out = subprocess.run(
+            [str(bundle / "newsreader"), "--data-dir", str(data_dir), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert out.returncode == 0, out.stderr
+        outputs.append(out.stdout)
+    shown = json.loads(outputs[-1])
+    assert shown["full_text_status"] == "ok", shown.get("full_text_error")
+    assert "第9段" in shown["full_text_html"] and "版权所有" not in shown["full_text_html"]
 
 
 # -- the frozen app on a display ----------------------------------------------------
