@@ -134,6 +134,10 @@ def run_app(argv: Sequence[str]) -> int:
         tray.activated.connect(show_window)
         tray.show()
         window.set_tray(tray)
+    from newsreader.ui import startup_probe
+
+    if startup_probe.wanted():
+        startup_probe.FirstPaintProbe(window.headlines)
     window.show()
     code = app.exec()
     window.store.close()

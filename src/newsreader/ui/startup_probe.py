@@ -1,0 +1,56 @@
+"""A start-up probe for benchmarks and tests: report the first painted headlines.
+
+With NEWSREADER_STARTUP_PROBE set in the environment, `run_app` installs this
+probe.  When the headline list paints for the first time with rows in it, the
+probe prints two lines to stdout and quits the app:
+
+    painted <peak RSS in KiB>
+    modules <every name in sys.modules, space-separated>
+
+The first line is printed from inside the paint event, as the bare-window
+baseline of bench/gui_bench.py does, so both are timed at the same moment;
+the second lets a test check what the first paint needed to load.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QAbstractItemView
+
+ENV = "NEWSREADER_STARTUP_PROBE"
+
+
+def wanted() -> bool:
+    return bool(os.environ.get(ENV))
+
+
+def peak_rss_kib() -> int:
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+class FirstPaintProbe(QObject):
+    """Prints the report at the first paint of `view` that shows rows."""
+
+    def __init__(self, view: QAbstractItemView) -> None:
+        super().__init__(view)
+        self._view = view
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        model = self._view.model()
+        if event.type() == QEvent.Type.Paint and model is not None and model.rowCount():
+            print("painted", peak_rss_kib(), flush=True)
+            print("modules", " ".join(sorted(sys.modules)), flush=True)
+            self._view.viewport().removeEventFilter(self)
+            QTimer.singleShot(0, QCoreApplication.quit)
+        return False
