@@ -7,9 +7,20 @@ that needs them.
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 from collections.abc import Sequence
+
+
+def freeze_support() -> None:
+    """Let a frozen bundle's executable act as a multiprocessing child.
+
+    Only a frozen build needs it; importing multiprocessing otherwise would
+    only delay the window.
+    """
+    if getattr(sys, "frozen", False):
+        import multiprocessing
+
+        multiprocessing.freeze_support()
 
 
 def only_app_options(args: Sequence[str]) -> bool:
@@ -29,7 +40,7 @@ def only_app_options(args: Sequence[str]) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    multiprocessing.freeze_support()
+    freeze_support()
     args = list(sys.argv[1:] if argv is None else argv)
     if only_app_options(args):
         from newsreader.app import run_app
@@ -53,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def gui_main() -> int:
     """The desktop app, for launchers that have no console."""
-    multiprocessing.freeze_support()
+    freeze_support()
     from newsreader.app import run_app
 
     return run_app(sys.argv[1:])

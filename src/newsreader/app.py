@@ -108,6 +108,22 @@ def build_window(
     return window
 
 
+def add_tray_icon(window: MainWindow) -> None:
+    """The tray icon, when the desktop has a tray (after the first paint)."""
+    if not QSystemTrayIcon.isSystemTrayAvailable():
+        return
+    tray = QSystemTrayIcon(icon("newsreader"), window)
+
+    def show_window(_reason: object) -> None:
+        window.showNormal()
+        window.raise_()
+        window.activateWindow()
+
+    tray.activated.connect(show_window)
+    tray.show()
+    window.set_tray(tray)
+
+
 def run_app(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     QCoreApplication.setOrganizationName("Newsreader")
@@ -123,17 +139,7 @@ def run_app(argv: Sequence[str]) -> int:
     paths = AppPaths.resolve(args.data_dir)
     install_translations(app, load_settings(paths.settings_file).language)
     window = build_window(paths, start_sync=not args.no_sync)
-    if QSystemTrayIcon.isSystemTrayAvailable():
-        tray = QSystemTrayIcon(icon("newsreader"), window)
-
-        def show_window(_reason: object) -> None:
-            window.showNormal()
-            window.raise_()
-            window.activateWindow()
-
-        tray.activated.connect(show_window)
-        tray.show()
-        window.set_tray(tray)
+    window.after_first_paint(lambda: add_tray_icon(window))
     from newsreader.ui import startup_probe
 
     if startup_probe.wanted():

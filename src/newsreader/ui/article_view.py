@@ -19,7 +19,6 @@ from PySide6.QtGui import QDesktopServices, QImage, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
 
 from newsreader.core.model import Article
-from newsreader.qt.render import render_article
 
 MAX_TEXT_WIDTH_EM = 42  # ~70 Latin characters or ~40 CJK characters per line
 BASE_PX = 16
@@ -58,6 +57,8 @@ class ArticleView(QTextBrowser):
         return self._article
 
     def show_article(self, article: Article) -> None:
+        from newsreader.qt.render import render_article  # not needed for the first paint
+
         self._article = article
         html = render_article(
             article,
