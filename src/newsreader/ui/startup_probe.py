@@ -47,8 +47,7 @@ class FirstPaintProbe(QObject):
         view.viewport().installEventFilter(self)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        model = self._view.model()
-        if event.type() == QEvent.Type.Paint and model is not None and model.rowCount():
+        if event.type() == QEvent.Type.Paint and self._view.model().rowCount():
             print("painted", peak_rss_kib(), flush=True)
             print("modules", " ".join(sorted(sys.modules)), flush=True)
             self._view.viewport().removeEventFilter(self)
