@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 from newsreader.core.model import Article
 from newsreader.core.storage import ArticleQuery, Store
 
-PAGE_SIZE = 200
+PAGE_SIZE = 80  # two screenfuls: the first page is on the path to the first paint
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -452,7 +452,7 @@ class MainWindow(QMainWindow):
             )
             self.headlines.scrollTo(index)
 
-    def select_article(self, article_id: int, max_pages: int = 5) -> bool:
+    def select_article(self, article_id: int, max_pages: int = 12) -> bool:
         row = self.headline_model.row_of(article_id)
         pages = 0
         while row is None and self.headline_model.canFetchMore() and pages < max_pages:
