@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImage, QResizeEvent, QTextDocument
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
 
 from newsreader.core.model import Article
@@ -97,6 +97,8 @@ class ArticleView(QTextBrowser):
 
     def loadResource(self, kind: int, url: QUrl | str) -> Any:
         """Images from the local cache only; never the network, never files."""
+        from PySide6.QtGui import QImage, QTextDocument  # not before the first paint
+
         name = url.toString() if isinstance(url, QUrl) else str(url)
         if kind == QTextDocument.ResourceType.ImageResource.value:
             path = self._image_path(name)
@@ -109,6 +111,8 @@ class ArticleView(QTextBrowser):
 
     def _on_anchor(self, url: QUrl) -> None:
         if url.scheme() in ("http", "https", "mailto"):
+            from PySide6.QtGui import QDesktopServices
+
             QDesktopServices.openUrl(url)
             self.link_opened.emit(url)
 

@@ -4,7 +4,7 @@ With NEWSREADER_STARTUP_PROBE set in the environment, `run_app` installs this
 probe.  When the headline list paints for the first time with rows in it, the
 probe prints two lines to stdout and quits the app:
 
-    painted <peak RSS in KiB>
+    painted <peak RSS in KiB> <CPU seconds used so far>
     modules <every name in sys.modules, space-separated>
 
 The first line is printed from inside the paint event, as the bare-window
@@ -30,12 +30,14 @@ def wanted() -> bool:
     return bool(os.environ.get(ENV))
 
 
-def peak_rss_kib() -> int:
+def usage() -> tuple[int, float]:
+    """Peak RSS in KiB and CPU seconds (user + system) of this process."""
     try:
         import resource
     except ImportError:  # Windows
-        return 0
-    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        return 0, 0.0
+    self = resource.getrusage(resource.RUSAGE_SELF)
+    return int(self.ru_maxrss), self.ru_utime + self.ru_stime
 
 
 class FirstPaintProbe(QObject):
@@ -48,7 +50,8 @@ class FirstPaintProbe(QObject):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and self._view.model().rowCount():
-            print("painted", peak_rss_kib(), flush=True)
+            rss, cpu = usage()
+            print("painted", rss, f"{cpu:.4f}", flush=True)
             print("modules", " ".join(sorted(sys.modules)), flush=True)
             self._view.viewport().removeEventFilter(self)
             QTimer.singleShot(0, QCoreApplication.quit)
