@@ -6,9 +6,24 @@ Measured in the same run, as ratios:
 * cold start to the first painted window showing headlines from a cache of
   N articles, vs a bare PySide6 window (QMainWindow + QListView + QTextBrowser);
 * peak RSS of both at that point;
+* CPU seconds of both up to that point (steadier than wall time when other
+  processes share the machine);
 * key press `j` → next article rendered (median and p95 over 300 presses);
 * the longest event-loop stall (5 ms heartbeat) while syncing the 200-feed
   farm (bench/farm.py) in the background.
+
+Start-up, like with like: both are spawned with the same interpreter, flags,
+environment and platform plugin (offscreen unless QT_QPA_PLATFORM says
+otherwise), and both print from the first paint event of their list's
+viewport, before the rows are drawn.  The bare window is a QSplitter with a
+QListView of 200 strings (QStringListModel) and an empty QTextBrowser in a
+1280×800 QMainWindow; it has no menus, toolbar, status bar or tree, and it
+never touches the `Qt` namespace (PySide builds that namespace's ~100 enums
+on first use: ~13 ms that almost any real PySide program pays).  The app is
+`python -m newsreader --no-sync` with XDG_DATA_HOME pointing at the cache
+(no --data-dir: directories are resolved as for a user), reporting through
+NEWSREADER_STARTUP_PROBE; its .pyc files are written before the runs (see
+warm_bytecode).
 """
 
 from __future__ import annotations
