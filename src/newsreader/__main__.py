@@ -7,14 +7,45 @@ that needs them.
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 from collections.abc import Sequence
 
 
+def freeze_support() -> None:
+    """Let a frozen bundle's executable act as a multiprocessing child.
+
+    Only a frozen build needs it; importing multiprocessing otherwise would
+    only delay the window.
+    """
+    if getattr(sys, "frozen", False):
+        import multiprocessing
+
+        multiprocessing.freeze_support()
+
+
+def only_app_options(args: Sequence[str]) -> bool:
+    """True when `args` can only mean "open the desktop app".
+
+    The common case (no arguments, or just the app's own options) then skips
+    building the command line's parser: the window appears sooner.
+    """
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--data-dir" and rest:
+            rest.pop(0)
+        elif not (arg == "--no-sync" or arg.startswith("--data-dir=")):
+            return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    multiprocessing.freeze_support()
+    freeze_support()
     args = list(sys.argv[1:] if argv is None else argv)
+    if only_app_options(args):
+        from newsreader.app import run_app
+
+        return run_app(args)
     from newsreader.core.desktop_entry import main as desktop_entry_main
 
     code = desktop_entry_main(args)
@@ -33,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def gui_main() -> int:
     """The desktop app, for launchers that have no console."""
-    multiprocessing.freeze_support()
+    freeze_support()
     from newsreader.app import run_app
 
     return run_app(sys.argv[1:])

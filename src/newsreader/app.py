@@ -114,6 +114,22 @@ def build_window(
     return window
 
 
+def add_tray_icon(window: MainWindow) -> None:
+    """The tray icon, when the desktop has a tray (after the first paint)."""
+    if not QSystemTrayIcon.isSystemTrayAvailable():
+        return
+    tray = QSystemTrayIcon(icon("newsreader"), window)
+
+    def show_window(_reason: object) -> None:
+        window.showNormal()
+        window.raise_()
+        window.activateWindow()
+
+    tray.activated.connect(show_window)
+    tray.show()
+    window.set_tray(tray)
+
+
 def run_app(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     QCoreApplication.setOrganizationName("Newsreader")
@@ -131,17 +147,11 @@ def run_app(argv: Sequence[str]) -> int:
     install_translations(app, settings.language)
     theme_manager().set_theme(settings.theme)  # before the window: no light flash
     window = build_window(paths, start_sync=not args.no_sync)
-    if QSystemTrayIcon.isSystemTrayAvailable():
-        tray = QSystemTrayIcon(icon("newsreader"), window)
+    window.after_first_paint(lambda: add_tray_icon(window))
+    from newsreader.ui import startup_probe
 
-        def show_window(_reason: object) -> None:
-            window.showNormal()
-            window.raise_()
-            window.activateWindow()
-
-        tray.activated.connect(show_window)
-        tray.show()
-        window.set_tray(tray)
+    if startup_probe.wanted():
+        startup_probe.FirstPaintProbe(window.headlines)
     window.show()
     code = app.exec()
     window.store.close()

@@ -36,7 +36,7 @@ from newsreader.core.model import Article
 from newsreader.core.storage import ArticleQuery, Store
 from newsreader.qt.timefmt import format_datetime
 
-PAGE_SIZE = 200
+PAGE_SIZE = 80  # two screenfuls: the first page is on the path to the first paint
 SEARCH_LIMIT = 1000  # ranked hits kept for one search
 
 Index = QModelIndex | QPersistentModelIndex

@@ -182,7 +182,11 @@ class SubscriptionsModel(QStandardItemModel):
                 break
         for feed in feeds:
             parent = folder_items.get(feed.folder_id or -1, root)
-            parent.appendRow(self._item(Node(NodeKind.FEED, feed.id), feed.title, "feed"))
+            item = self._item(Node(NodeKind.FEED, feed.id), feed.title, "feed")
+            # Filled in before it joins the model: setData on a row in the
+            # model costs a change signal, and the start builds 200 of them.
+            self._show_feed(item, feed)
+            parent.appendRow(item)
 
     def _set(self, item: QStandardItem, role: int, value: object) -> None:
         if item.data(role) != value:
@@ -194,22 +198,25 @@ class SubscriptionsModel(QStandardItemModel):
         self._folder_parent = {f.id: f.parent_id for f in folders}
         for feed in feeds:
             item = self._items.get(Node(NodeKind.FEED, feed.id))
-            if item is None:
-                continue
-            title = feed.title or feed.url
-            self._set(item, Qt.ItemDataRole.DisplayRole, title)
-            self._set(item, NodeRole.UNREAD, feed.unread)
-            failing = feed.status in (FeedStatus.ERROR, FeedStatus.GONE)
-            self._set(item, NodeRole.ERROR, feed.error if failing else "")
-            tooltip = f"{title}\n{feed.url}"
-            if failing:
-                tooltip += "\n⚠ " + feed.error
-            self._set(item, Qt.ItemDataRole.ToolTipRole, tooltip)
-            icon_name = "feed-error" if failing else "feed"
-            if item.data(NodeRole.ICON_NAME) != icon_name:
-                item.setIcon(icon(icon_name))
-                item.setData(icon_name, NodeRole.ICON_NAME)
+            if item is not None:
+                self._show_feed(item, feed)
         self._update_aggregates()
+
+    def _show_feed(self, item: QStandardItem, feed: Feed) -> None:
+        """Title, count, error mark, tooltip and icon of a feed's row."""
+        title = feed.title or feed.url
+        self._set(item, Qt.ItemDataRole.DisplayRole, title)
+        self._set(item, NodeRole.UNREAD, feed.unread)
+        failing = feed.status in (FeedStatus.ERROR, FeedStatus.GONE)
+        self._set(item, NodeRole.ERROR, feed.error if failing else "")
+        tooltip = f"{title}\n{feed.url}"
+        if failing:
+            tooltip += "\n⚠ " + feed.error
+        self._set(item, Qt.ItemDataRole.ToolTipRole, tooltip)
+        icon_name = "feed-error" if failing else "feed"
+        if item.data(NodeRole.ICON_NAME) != icon_name:
+            item.setIcon(icon(icon_name))
+            item.setData(icon_name, NodeRole.ICON_NAME)
 
     def _update_aggregates(self) -> None:
         """Folder and special-view counts from the per-feed counts."""

@@ -20,30 +20,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import (
-    QColor,
-    QDesktopServices,
-    QImage,
-    QPalette,
-    QResizeEvent,
-    QTextCharFormat,
-    QTextCursor,
-    QTextDocument,
-)
-from PySide6.QtWidgets import QFrame, QTextBrowser, QTextEdit, QWidget
+from PySide6.QtGui import QPalette, QResizeEvent
+from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
 
 from newsreader.core.model import Article
-from newsreader.qt.article_media import ArticleMedia
-from newsreader.qt.render import (
-    ARTICLE_SCHEME,
-    SHOW_FEED_VERSION,
-    SHOW_FULL_TEXT,
-    render_article,
-)
-from newsreader.qt.timefmt import ui_is_chinese
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
+
+    from newsreader.qt.article_media import ArticleMedia
+
+ARTICLE_SCHEME = "newsreader"  # as in qt/render.py, which loads after the first paint
 
 MAX_HIGHLIGHTS = 400  # per article; a one-letter query must not paint the page
 MAX_TEXT_WIDTH_EM = 42  # ~70 Latin characters or ~40 CJK characters per line
@@ -128,6 +118,9 @@ class ArticleView(QTextBrowser):
         self.verticalScrollBar().setValue(pos)
 
     def _render(self) -> None:
+        from newsreader.qt.render import render_article  # not needed for the first paint
+        from newsreader.qt.timefmt import ui_is_chinese
+
         assert self._article is not None
         html = render_article(
             self._article,
@@ -146,6 +139,9 @@ class ArticleView(QTextBrowser):
         """Give every match of the search terms a marker background."""
         if not terms:
             return 0
+        from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+        from PySide6.QtWidgets import QTextEdit
+
         doc = self.document()
         marker = QTextCharFormat()
         marker.setBackground(QColor("#7a5d00" if self._dark else "#fff0a8"))
@@ -167,6 +163,8 @@ class ArticleView(QTextBrowser):
         """Put the keyboard on the first related article (Enter opens it)."""
         if not self._related:
             return False
+        from PySide6.QtGui import QTextCursor
+
         self.setFocus()
         doc = self.document()
         block = doc.begin()
@@ -232,6 +230,8 @@ class ArticleView(QTextBrowser):
 
     def loadResource(self, kind: int, url: QUrl | str) -> Any:
         """Images from the local cache only; never the network, never files."""
+        from PySide6.QtGui import QImage, QTextDocument  # not before the first paint
+
         name = url.toString() if isinstance(url, QUrl) else str(url)
         if kind == QTextDocument.ResourceType.ImageResource.value:
             path = self._cached_path(name)
@@ -253,6 +253,8 @@ class ArticleView(QTextBrowser):
         return image
 
     def _on_anchor(self, url: QUrl) -> None:
+        from newsreader.qt.render import SHOW_FEED_VERSION, SHOW_FULL_TEXT
+
         if url.scheme() == ARTICLE_SCHEME and url.toString() in (SHOW_FEED_VERSION, SHOW_FULL_TEXT):
             self.show_full_text(url.toString() == SHOW_FULL_TEXT)
             return
@@ -262,6 +264,8 @@ class ArticleView(QTextBrowser):
                 self.article_requested.emit(int(tail))
             return
         if url.scheme() in ("http", "https", "mailto"):
+            from PySide6.QtGui import QDesktopServices
+
             QDesktopServices.openUrl(url)
             self.link_opened.emit(url)
 
@@ -317,6 +321,8 @@ class ArticleView(QTextBrowser):
 
 def _placeholder() -> QImage:
     """A small grey box for an image the cache does not have."""
+    from PySide6.QtGui import QColor, QImage
+
     image = QImage(24, 16, QImage.Format.Format_RGB32)
     image.fill(QColor("#d1d5db"))
     return image

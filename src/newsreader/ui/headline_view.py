@@ -17,9 +17,7 @@ from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex,
 from PySide6.QtGui import QColor, QFocusEvent, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QListView,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QWidget,
@@ -30,6 +28,13 @@ from newsreader.qt.icons import icon
 from newsreader.qt.timefmt import relative_age, ui_is_chinese
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+def is_selected(view: object, index: Index) -> bool:
+    """Whether `index` is selected in `view` (the delegate's parent)."""
+    if not isinstance(view, QAbstractItemView):
+        return False
+    return view.selectionModel().isSelected(index)
 
 
 class HeadlineDelegate(QStyledItemDelegate):
@@ -65,17 +70,21 @@ class HeadlineDelegate(QStyledItemDelegate):
         height = QFontMetrics(bold).height() + QFontMetrics(small).height() + 3 * self.PAD // 2 + 4
         return QSize(200, height)
 
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
+        super().initStyleOption(option, index)
+        option.text = ""  # paint() draws the two lines itself
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         article = index.data(HeadlineRole.ARTICLE)
         if article is None:
             return
+        # The style draws background, selection and focus (the base class
+        # does, without the text).  QStyle and option.state stay unused here:
+        # creating QStyle's Python type costs ~6 ms on the way to the first
+        # paint.
+        super().paint(painter, option, index)
         painter.save()
-        style = QApplication.style()
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        selected = is_selected(self.parent(), index)
         palette = option.palette
         text_color = palette.color(
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text

@@ -24,13 +24,10 @@ from PySide6.QtGui import (
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMenu,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -131,6 +128,8 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("newsreader"))
         self.setAcceptDrops(True)
         self._pending_deletes: dict[int, QTimer] = {}
+        self._after_paint: list[Callable[[], None]] = []
+        self._painted = False
         self._new_ids: list[int] = []
         self._updated_ids: list[int] = []
         self._sync_failed = 0
@@ -220,23 +219,39 @@ class MainWindow(QMainWindow):
     # -- building -----------------------------------------------------------
 
     def after_first_paint(self, callback: Callable[[], None]) -> None:
-        """Run `callback` once the headline list has been painted.
+        """Run `callback` once the window has been painted.
 
-        Heavy imports (requests, feedparser) and the sync thread wait for it,
-        so they never delay the first window the user sees.
+        Heavy imports (requests, feedparser), the sync thread and anything
+        else the first sight of the window does not need wait for it, so they
+        never delay it.  Callbacks run in the order given, each on its own
+        event-loop turn, so key presses and paints are handled in between.
         """
+        if self._painted:
+            QTimer.singleShot(0, callback)
+            return
+        self._after_paint.append(callback)
+        if len(self._after_paint) > 1:
+            return
         window = self
 
         class FirstPaint(QObject):
             def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-                if event.type() == QEvent.Type.Paint:
+                if event.type() == QEvent.Type.Paint and not window._painted:
+                    window._painted = True
                     window.headlines.viewport().removeEventFilter(self)
-                    QTimer.singleShot(0, callback)
+                    window.empty_state.removeEventFilter(self)
+                    QTimer.singleShot(0, window._run_after_paint)
                 return False
 
         self._first_paint = FirstPaint(self)
         self.headlines.viewport().installEventFilter(self._first_paint)
         self.empty_state.installEventFilter(self._first_paint)
+
+    def _run_after_paint(self) -> None:
+        if self._after_paint:
+            self._after_paint.pop(0)()
+        if self._after_paint:
+            QTimer.singleShot(0, self._run_after_paint)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -360,6 +375,8 @@ class MainWindow(QMainWindow):
         if node is None or node.kind is NodeKind.VIEW:
             return
         self.subs_view.setCurrentIndex(index)
+        from PySide6.QtWidgets import QMenu
+
         menu = QMenu(self)
         if node.kind is NodeKind.FEED:
             sync_feed = menu.addAction(icon("sync"), self.tr("Sync this feed"))
@@ -478,6 +495,8 @@ class MainWindow(QMainWindow):
         self.article_view.set_related(related)
 
     def _headlines_menu(self, pos: QPoint) -> None:
+        from PySide6.QtWidgets import QMenu
+
         menu = QMenu(self)
         row = self.headlines.indexAt(pos).row()
         for action_id in ("entry.open", "entry.toggle_read", "entry.toggle_star"):
@@ -518,7 +537,7 @@ class MainWindow(QMainWindow):
             )
             self.headlines.scrollTo(index)
 
-    def select_article(self, article_id: int, max_pages: int = 5) -> bool:
+    def select_article(self, article_id: int, max_pages: int = 12) -> bool:
         row = self.headline_model.row_of(article_id)
         pages = 0
         while row is None and self.headline_model.canFetchMore() and pages < max_pages:
@@ -794,6 +813,8 @@ class MainWindow(QMainWindow):
         self.import_opml_file(str(resource_path("suggested-feeds.opml")))
 
     def import_opml(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(
             self,
             self.tr("Import OPML"),
@@ -835,6 +856,8 @@ class MainWindow(QMainWindow):
             self.sync.sync(added, force=True)
 
     def export_opml(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         from newsreader.core.opml import OpmlFeed, write_opml
 
         path, _ = QFileDialog.getSaveFileName(
@@ -953,6 +976,8 @@ class MainWindow(QMainWindow):
                 self.sync.schedule(self.settings.sync_interval_minutes)
 
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from newsreader import __version__
 
         QMessageBox.about(
@@ -1050,7 +1075,7 @@ class MainWindow(QMainWindow):
             # After the first paint: paging down to an old article must not
             # delay the window.
             scroll = s.value("view/article_scroll", 0)
-            QTimer.singleShot(0, lambda: self._restore_article(article_id, scroll))
+            self.after_first_paint(lambda: self._restore_article(article_id, scroll))
 
     def _restore_article(self, article_id: object, scroll: object) -> None:
         if self.current_article_id() is not None:
