@@ -328,3 +328,36 @@ def test_upgrade_from_schema_2_queues_everything(db_path: Path) -> None:
         assert (done.clustered, done.indexed) == (3, 3)
         assert (store.hot()[0].id, store.hot()[0].sources) == (1, 2)
         assert store.search_ids("网络") == [3]
+
+
+def test_entries_prepared_by_the_parse_worker_skip_the_queues(
+    store: Store, feeds: list[int]
+) -> None:
+    first = stories.prepare_entry(entry("a", QUAKE, QUAKE_LEAD, hours_ago=2))
+    (a,) = apply(store, feeds[0], first)
+    (b,) = apply(store, feeds[1], stories.prepare_entry(entry("b", QUAKE_2, QUAKE_LEAD)))
+    assert queues(store)[0] == 2  # queued until the buffer is written
+    assert store.flush_index() == 2
+    assert queues(store)[0] == 0
+    assert sorted(store.search_ids("hokkaido")) == [a, b]
+    assert store.update_stories().clustered == 2
+    assert store.article(b) is not None and store.article(b).cluster_id == a  # type: ignore[union-attr]
+    # A changed article forgets its old text, as if it had been indexed later.
+    apply(store, feeds[0], stories.prepare_entry(entry("a", "Tsunami warning lifted")))
+    assert store.update_stories().indexed == 1
+    assert store.search_ids("tsunami") == [a]
+    assert store.search_ids("magnitude") == [b]
+    store.conn.execute("INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 0)")
+
+
+def test_prepared_index_text_is_written_in_batches(
+    store: Store, feeds: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsreader.core.storage as storage
+
+    monkeypatch.setattr(storage, "INDEX_BATCH", 3)
+    apply(store, feeds[0], *(stories.prepare_entry(entry(f"k{n}", f"茶叶 {n}")) for n in range(2)))
+    assert queues(store)[0] == 2
+    apply(store, feeds[1], stories.prepare_entry(entry("x", "茶叶 x")))
+    assert queues(store)[0] == 0  # three waiting: written after the feed's transaction
+    assert len(store.search_ids("茶叶")) == 3

@@ -43,6 +43,7 @@ from newsreader.core.model import (
 from newsreader.core.schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_S = 10.0
+INDEX_BATCH = 1000  # new articles written to the search index at a time
 
 
 def to_ts(value: datetime | None) -> float | None:
@@ -114,6 +115,10 @@ class Store:
 
     def __init__(self, path: Path | str, *, create: bool = True) -> None:
         self.path = Path(path)
+        # Index text of new articles, prepared by the parse workers, written
+        # to the index in batches (`flush_index`): the index costs about 5
+        # times more written 50 articles at a time (one feed) than 1,000.
+        self._index_buffer: list[tuple[int, str, str]] = []
         if not create and not self.path.exists():
             raise StorageError(f"No cache at {self.path}")
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -436,7 +441,21 @@ class Store:
             )  # fmt: skip
             if new_url:
                 self._move_url(conn, feed_id, new_url)
+        if not self.conn.in_transaction:
+            self.flush_index(at_least=INDEX_BATCH)
         return ApplyResult(tuple(new_ids), tuple(updated_ids))
+
+    def flush_index(self, *, at_least: int = 0) -> int:
+        """Write the buffered index text of new articles (see `apply_parsed`)
+        to the index in one transaction, if at least `at_least` are waiting;
+        returns how many it indexed.  Until then they stay queued, so an
+        interrupted sync loses nothing: the queue indexes them later."""
+        if not self._index_buffer or len(self._index_buffer) < at_least:
+            return 0
+        work = stories.IndexWork(fresh=tuple(self._index_buffer))
+        self._index_buffer.clear()
+        with self.write() as conn:
+            return stories.apply_index(conn, work)
 
     @staticmethod
     def _entry_values(entry: ParsedEntry) -> tuple[object, ...]:
@@ -476,6 +495,13 @@ class Store:
             "INSERT INTO article_state(article_id, first_seen) VALUES (?, ?)",
             (article_id, now),
         )
+        if entry.index_text is not None:  # prepared by the parse worker
+            self._index_buffer.append((article_id, *entry.index_text))
+        if entry.cluster_features:
+            conn.execute(
+                "UPDATE cluster_pending SET features = ? WHERE article_id = ?",
+                (entry.cluster_features, article_id),
+            )
         return article_id
 
     def _update_article(
@@ -779,21 +805,22 @@ class Store:
         The sync calls this after storing its feeds; a cache upgraded to
         schema 3 catches up on its first sync."""
         stop = should_stop or (lambda: False)
-        clustered = indexed = 0
+        clustered = 0
+        indexed = self.flush_index()
         with self.write() as conn:
             stories.refresh_clusters(conn)  # purged or deleted members
         while not stop():
-            assigned = stories.prepare_clusters(self.conn, window_hours=window_hours)
-            if not assigned:
-                break
-            with self.write() as conn:
-                clustered += len(stories.apply_clusters(conn, assigned))
-        while not stop():
-            work = stories.prepare_index(self.conn)
+            work = stories.prepare_clusters(self.conn, window_hours=window_hours)
             if not work:
                 break
             with self.write() as conn:
-                indexed += stories.apply_index(conn, work)
+                clustered += len(stories.apply_clusters(conn, work))
+        while not stop():
+            text = stories.prepare_index(self.conn)
+            if not text:
+                break
+            with self.write() as conn:
+                indexed += stories.apply_index(conn, text)
         return StoriesUpdate(clustered=clustered, indexed=indexed)
 
     def sort_key(self, article_id: int) -> tuple[float, int] | None:

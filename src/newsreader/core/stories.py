@@ -46,9 +46,10 @@ import sqlite3
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newsreader.core import cluster, textindex
+from newsreader.core.model import ParsedEntry, ParsedFeed
 
 MIGRATION: tuple[str, ...] = (
     """
@@ -57,7 +58,12 @@ MIGRATION: tuple[str, ...] = (
     )
     """,
     "CREATE TABLE article_fts_pending (article_id INTEGER PRIMARY KEY)",
-    "CREATE TABLE cluster_pending (article_id INTEGER PRIMARY KEY)",
+    """
+    CREATE TABLE cluster_pending (
+        article_id INTEGER PRIMARY KEY,
+        features   TEXT NOT NULL DEFAULT ''
+    )
+    """,
     """
     CREATE TABLE article_fts_stale (
         id           INTEGER PRIMARY KEY,
@@ -98,7 +104,8 @@ MIGRATION: tuple[str, ...] = (
     """
     CREATE TABLE article_cluster (
         article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
-        cluster_id INTEGER NOT NULL
+        cluster_id INTEGER NOT NULL,
+        features   TEXT NOT NULL DEFAULT ''
     )
     """,
     "CREATE INDEX article_cluster_by_cluster ON article_cluster(cluster_id)",
@@ -154,6 +161,21 @@ def fts_body(content_html: str, summary_html: str) -> str:
     from newsreader.core.sanitize import html_to_text
 
     return textindex.index_text(html_to_text(content_html or summary_html))
+
+
+def prepare_entry(entry: ParsedEntry) -> ParsedEntry:
+    """`entry` with its index text and clustering features filled in: the
+    sync's parse workers call this (`prepare_entries`), so that CPU work runs
+    in parallel with parsing instead of in the cache's one writer."""
+    return replace(
+        entry,
+        index_text=(fts_title(entry.title), fts_body(entry.content_html, entry.summary_html)),
+        cluster_features=cluster.encode_features(cluster.features(entry.title, entry.snippet)),
+    )
+
+
+def prepare_entries(feed: ParsedFeed) -> ParsedFeed:
+    return replace(feed, entries=tuple(prepare_entry(e) for e in feed.entries))
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
@@ -332,8 +354,11 @@ def match_clause(query: str, column: str = "a.id") -> tuple[str, list[object]]:
 _ITEM_COLUMNS = "a.id, a.feed_id, a.sort_date, a.title, a.snippet, a.link"
 
 
-def _item(row: Sequence[object]) -> cluster.Item:
+def _item(row: Sequence[object], features: str = "") -> cluster.Item:
+    """An article for `cluster.cluster`, with its features: those stored
+    when it was clustered, else computed now."""
     aid, feed_id, sort_date, title, snippet, link = row[:6]
+    found = cluster.decode_features(features) if features else None
     return cluster.Item(
         id=int(aid),  # type: ignore[call-overload]
         source=int(feed_id),  # type: ignore[call-overload]
@@ -341,6 +366,7 @@ def _item(row: Sequence[object]) -> cluster.Item:
         title=str(title),
         lead=str(snippet),
         link=str(link),
+        features=found or cluster.features(str(title), str(snippet)),
     )
 
 
@@ -355,12 +381,25 @@ def _intervals(times: Iterable[float], margin: float) -> list[tuple[float, float
     return merged
 
 
+@dataclass(frozen=True, slots=True)
+class ClusterWork:
+    """Clusters computed outside a write transaction (`prepare_clusters`),
+    for `apply_clusters`: {article id: cluster id}, and the new articles'
+    encoded features, kept so the next syncs need not compute them again."""
+
+    assigned: dict[int, int]
+    features: dict[int, str]
+
+    def __bool__(self) -> bool:
+        return bool(self.assigned)
+
+
 def prepare_clusters(
     conn: sqlite3.Connection,
     ids: Sequence[int] | None = None,
     window_hours: float = cluster.WINDOW_HOURS,
     batch: int | None = None,
-) -> dict[int, int]:
+) -> ClusterWork:
     """Compute (no write) the clusters of up to `batch` (default
     `CLUSTER_BATCH`) articles not clustered yet: the queued ones, or those
     among `ids`, oldest first.  `apply_clusters` writes the result; the next
@@ -368,7 +407,7 @@ def prepare_clusters(
     batch = CLUSTER_BATCH if batch is None else batch
     if ids is None:
         rows = conn.execute(
-            f"""SELECT {_ITEM_COLUMNS} FROM cluster_pending p
+            f"""SELECT {_ITEM_COLUMNS}, p.features FROM cluster_pending p
                 JOIN articles a ON a.id = p.article_id
                 WHERE a.purged = 0 ORDER BY a.sort_date, a.id LIMIT ?""",
             (batch,),
@@ -377,31 +416,37 @@ def prepare_clusters(
         rows = []
         for chunk in _chunks(list(ids)):
             rows += conn.execute(
-                f"""SELECT {_ITEM_COLUMNS} FROM articles a
+                f"""SELECT {_ITEM_COLUMNS}, ifnull(p.features, '') FROM articles a
                     LEFT JOIN article_cluster c ON c.article_id = a.id
+                    LEFT JOIN cluster_pending p ON p.article_id = a.id
                     WHERE c.article_id IS NULL AND a.purged = 0 AND a.id IN ({_marks(chunk)})""",
                 chunk,
             ).fetchall()
-    new = sorted((_item(r) for r in rows), key=lambda i: (i.time, i.id))[:batch]
+    new = sorted((_item(r, r[6]) for r in rows), key=lambda i: (i.time, i.id))[:batch]
     if not new:
-        return {}
+        return ClusterWork({}, {})
     window_s = window_hours * 3600
     known: list[tuple[cluster.Item, int]] = []
     for low, high in _intervals((i.time for i in new), window_s):
         for row in conn.execute(
-            f"""SELECT {_ITEM_COLUMNS}, c.cluster_id FROM articles a
+            f"""SELECT {_ITEM_COLUMNS}, c.cluster_id, c.features FROM articles a
                 JOIN article_cluster c ON c.article_id = a.id
                 WHERE a.purged = 0 AND a.sort_date BETWEEN ? AND ?""",
             (low, high),
         ):
-            known.append((_item(row), int(row[6])))
-    return cluster.cluster(new, known, window_s=window_s)
+            known.append((_item(row, row[7]), int(row[6])))
+    assigned = cluster.cluster(new, known, window_s=window_s)
+    return ClusterWork(
+        assigned,
+        {i.id: cluster.encode_features(i.features) for i in new if i.features is not None},
+    )
 
 
-def apply_clusters(conn: sqlite3.Connection, assigned: Mapping[int, int]) -> dict[int, int]:
+def apply_clusters(conn: sqlite3.Connection, work: ClusterWork) -> dict[int, int]:
     """Write `prepare_clusters`' result (inside the caller's write
     transaction), leaving out articles deleted or clustered meanwhile, and
     bring the touched clusters' hot rows up to date.  Returns what it wrote."""
+    assigned = work.assigned
     if not assigned:
         return {}
     live = _still(
@@ -412,7 +457,8 @@ def apply_clusters(conn: sqlite3.Connection, assigned: Mapping[int, int]) -> dic
     )
     written = {aid: cid for aid, cid in assigned.items() if aid in live}
     conn.executemany(
-        "INSERT INTO article_cluster(article_id, cluster_id) VALUES (?, ?)", written.items()
+        "INSERT INTO article_cluster(article_id, cluster_id, features) VALUES (?, ?, ?)",
+        [(aid, cid, work.features.get(aid, "")) for aid, cid in written.items()],
     )
     conn.executemany(
         "DELETE FROM cluster_pending WHERE article_id = ?", [(aid,) for aid in assigned]
@@ -432,8 +478,8 @@ def cluster_articles(
     left as they are.  `Store.update_stories` does the same in short
     transactions."""
     found: dict[int, int] = {}
-    while assigned := prepare_clusters(conn, ids, window_hours):
-        found.update(apply_clusters(conn, assigned))  # bounded memory for a whole cache
+    while work := prepare_clusters(conn, ids, window_hours):
+        found.update(apply_clusters(conn, work))  # bounded memory for a whole cache
     return found
 
 
