@@ -266,7 +266,9 @@ class _Index:
     features: list[Features] = field(default_factory=list)
     clusters: list[int] = field(default_factory=list)
     norms: list[float] = field(default_factory=list)  # < 0: not computed yet
-    postings: dict[str, list[int]] = field(default_factory=dict)  # title shingle → numbers
+    # rare title shingle → numbers (only rare ones find candidates: `_assign`)
+    postings: dict[str, list[int]] = field(default_factory=dict)
+    rare: dict[str, float] = field(default_factory=dict)
     by_link: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, item: Item, features: Features, cluster_id: int, norm: float, link: str) -> None:
@@ -275,8 +277,10 @@ class _Index:
         self.features.append(features)
         self.clusters.append(cluster_id)
         self.norms.append(norm)
+        rare, postings = self.rare, self.postings
         for shingle in features.title:
-            self.postings.setdefault(shingle, []).append(number)
+            if shingle in rare:
+                postings.setdefault(shingle, []).append(number)
         if link:
             self.by_link.setdefault(link, []).append(number)
 
@@ -328,9 +332,11 @@ def cluster(
     old_features = [item.features or features(item.title, item.lead) for item, _ in old]
     new_items = sorted(new, key=lambda i: (i.time, i.id))
     new_features = [item.features or features(item.title, item.lead) for item in new_items]
-    df: Counter[str] = Counter()
-    for f in itertools.chain(old_features, new_features):
-        df.update(f.weights.keys())
+    df: Counter[str] = Counter(
+        itertools.chain.from_iterable(
+            f.weights for f in itertools.chain(old_features, new_features)
+        )
+    )
     total = len(old) + len(new_items)
     documents = max(total, MIN_WINDOW) + 1  # a small window has ordinary articles too
     log_documents = math.log(documents)
@@ -338,9 +344,10 @@ def cluster(
     cap = max(MIN_DF_CAP, MAX_DF_SHARE * total)
     rare_idf2 = {s: idf2[s] for s, n in df.items() if 1 < n <= cap}
 
-    index = _Index()
+    index = _Index(rare=rare_idf2)
     for (item, cluster_id), f in zip(old, old_features, strict=True):
-        index.add(item, f, cluster_id, -1.0, normalize_link(item.link))  # norm on demand
+        link = normalize_link(item.link) if item.link else ""
+        index.add(item, f, cluster_id, -1.0, link)  # the norm on demand
     result: dict[int, int] = {}
     for item, f in zip(new_items, new_features, strict=True):
         norm = _norm(f, idf2)

@@ -428,13 +428,22 @@ def prepare_clusters(
     window_s = window_hours * 3600
     known: list[tuple[cluster.Item, int]] = []
     for low, high in _intervals((i.time for i in new), window_s):
-        for row in conn.execute(
-            f"""SELECT {_ITEM_COLUMNS}, c.cluster_id, c.features FROM articles a
-                JOIN article_cluster c ON c.article_id = a.id
-                WHERE a.purged = 0 AND a.sort_date BETWEEN ? AND ?""",
+        # Title and lead only when the features were not stored (never, since
+        # the features column came with the table; kept for safety).
+        for aid, feed_id, sort_date, link, cid, features in conn.execute(
+            """SELECT a.id, a.feed_id, a.sort_date, a.link, c.cluster_id, c.features
+               FROM articles a JOIN article_cluster c ON c.article_id = a.id
+               WHERE a.purged = 0 AND a.sort_date BETWEEN ? AND ?""",
             (low, high),
         ):
-            known.append((_item(row, row[7]), int(row[6])))
+            found = cluster.decode_features(features)
+            if found is None:
+                title, lead = conn.execute(
+                    "SELECT title, snippet FROM articles WHERE id = ?", (aid,)
+                ).fetchone()
+                found = cluster.features(title, lead)
+            item = cluster.Item(aid, feed_id, sort_date, "", "", link, found)
+            known.append((item, int(cid)))
     assigned = cluster.cluster(new, known, window_s=window_s)
     return ClusterWork(
         assigned,
