@@ -361,3 +361,14 @@ def test_prepared_index_text_is_written_in_batches(
     apply(store, feeds[1], stories.prepare_entry(entry("x", "茶叶 x")))
     assert queues(store)[0] == 0  # three waiting: written after the feed's transaction
     assert len(store.search_ids("茶叶")) == 3
+
+
+def test_an_article_changed_before_its_buffered_text_is_written(
+    store: Store, feeds: list[int]
+) -> None:
+    (a,) = apply(store, feeds[0], stories.prepare_entry(entry("a", "first version")))
+    apply(store, feeds[0], stories.prepare_entry(entry("a", "second version")))
+    store.update_stories()
+    assert store.search_ids("first") == []
+    assert store.search_ids("second") == [a]
+    store.conn.execute("INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 0)")

@@ -118,7 +118,7 @@ class Store:
         # Index text of new articles, prepared by the parse workers, written
         # to the index in batches (`flush_index`): the index costs about 5
         # times more written 50 articles at a time (one feed) than 1,000.
-        self._index_buffer: list[tuple[int, str, str]] = []
+        self._index_buffer: dict[int, tuple[str, str]] = {}
         if not create and not self.path.exists():
             raise StorageError(f"No cache at {self.path}")
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -452,7 +452,9 @@ class Store:
         interrupted sync loses nothing: the queue indexes them later."""
         if not self._index_buffer or len(self._index_buffer) < at_least:
             return 0
-        work = stories.IndexWork(fresh=tuple(self._index_buffer))
+        work = stories.IndexWork(
+            fresh=tuple((aid, title, body) for aid, (title, body) in self._index_buffer.items())
+        )
         self._index_buffer.clear()
         with self.write() as conn:
             return stories.apply_index(conn, work)
@@ -496,7 +498,7 @@ class Store:
             (article_id, now),
         )
         if entry.index_text is not None:  # prepared by the parse worker
-            self._index_buffer.append((article_id, *entry.index_text))
+            self._index_buffer[article_id] = entry.index_text
         if entry.cluster_features:
             conn.execute(
                 "UPDATE cluster_pending SET features = ? WHERE article_id = ?",
@@ -507,6 +509,7 @@ class Store:
     def _update_article(
         self, conn: sqlite3.Connection, article_id: int, entry: ParsedEntry
     ) -> None:
+        self._index_buffer.pop(article_id, None)  # its buffered text is out of date
         conn.execute(
             """UPDATE articles SET title = ?, link = ?, author = ?, published = ?,
                    updated = ?, summary_html = ?, content_html = ?, snippet = ?,
