@@ -735,14 +735,16 @@ class Store:
         ids = [
             int(r[0])
             for r in self.conn.execute(
-                "SELECT article_id FROM article_cluster WHERE cluster_id = ?", (cluster_id,)
+                "SELECT c.article_id FROM article_cluster c JOIN articles a ON a.id = c.article_id"
+                " WHERE c.cluster_id = ? AND a.purged = 0",
+                (cluster_id,),
             )
         ]
         if (
             not ids
             and self.conn.execute(
                 "SELECT 1 FROM articles a LEFT JOIN article_cluster c ON c.article_id = a.id"
-                " WHERE a.id = ? AND c.article_id IS NULL",
+                " WHERE a.id = ? AND c.article_id IS NULL AND a.purged = 0",
                 (cluster_id,),
             ).fetchone()
         ):
