@@ -372,3 +372,45 @@ def test_an_article_changed_before_its_buffered_text_is_written(
     assert store.search_ids("first") == []
     assert store.search_ids("second") == [a]
     store.conn.execute("INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 0)")
+
+
+def test_search_pages_are_in_date_order_across_index_batches(
+    store: Store, feeds: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsreader.core.storage as storage
+
+    monkeypatch.setattr(storage, "SEARCH_BATCH", 2)
+    hours = [5, 1, 9, 3, 7, 2, 30, 8, 4, 6]
+    for n, h in enumerate(hours):  # arrival order is not date order
+        apply(store, feeds[n % 4], stories.prepare_entry(entry(f"k{n}", f"茶叶 news {n}", hours_ago=h)))  # fmt: skip
+    # A feed subscribed late brings an old article with the highest id.
+    apply(store, feeds[3], stories.prepare_entry(entry("late", "茶叶 archive", hours_ago=100)))
+    apply(store, feeds[0], entry("other", "Unrelated", hours_ago=0.5))
+    store.update_stories()
+    every = [a.id for a in store.articles(ArticleQuery(limit=100)) if "茶叶" in a.title]
+    assert [a.id for a in store.articles(ArticleQuery(search="茶叶", limit=100))] == every
+    pages: list[int] = []
+    before = None
+    while page := store.articles(ArticleQuery(search="茶叶", limit=3, before=before)):
+        pages += [a.id for a in page]
+        before = (page[-1].sort_date, page[-1].id)
+    assert pages == every
+    store.set_read(every[:4])
+    unread = store.articles(ArticleQuery(search="茶叶", unread=True, limit=3))
+    assert [a.id for a in unread] == every[4:7]
+
+
+def test_search_ids_ranks_the_newest_matches(
+    store: Store, feeds: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsreader.core.storage as storage
+
+    monkeypatch.setattr(storage, "SEARCH_BATCH", 2)
+    monkeypatch.setattr(storage, "SEARCH_WINDOW", 3)
+    (old_title,) = apply(store, feeds[0], entry("t", "网络 网络 网络", "网络", hours_ago=9))
+    ids = apply(store, feeds[1], *(entry(f"b{n}", f"新闻 {n}", f"正文提到网络 {n}。") for n in range(4)))  # fmt: skip
+    store.update_stories()
+    assert old_title not in store.search_ids("网络", limit=2)  # beyond the window
+    monkeypatch.setattr(storage, "SEARCH_WINDOW", 100)
+    found = store.search_ids("网络", limit=10)
+    assert found[0] == old_title and sorted(found[1:]) == sorted(ids)

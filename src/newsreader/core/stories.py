@@ -339,6 +339,33 @@ def search_ids(
     return [int(r[0]) for r in conn.execute(sql, params)]
 
 
+def match_batches(
+    conn: sqlite3.Connection, expression: str, batch: int = 500
+) -> Iterator[list[tuple[int, float]]]:
+    """The index's matches for an FTS5 `expression` (`textindex.build_query`),
+    newest first (highest id first) in batches of (id, bm25 score: lower is
+    better, title words counting `TITLE_RANK_WEIGHT` times).
+
+    Walking the index by rowid stops as soon as the caller has enough, so a
+    word held by half the cache costs no more than a rare one; sorting every
+    match by date or by bm25 in SQL would read all of them first."""
+    last: int | None = None
+    while True:
+        sql = (
+            f"SELECT rowid, bm25(article_fts, {TITLE_RANK_WEIGHT}, 1.0) FROM article_fts"
+            " WHERE article_fts MATCH ?"
+        )
+        params: list[object] = [expression]
+        if last is not None:
+            sql += " AND rowid < ?"
+            params.append(last)
+        rows = conn.execute(sql + " ORDER BY rowid DESC LIMIT ?", [*params, batch]).fetchall()
+        if not rows:
+            return
+        yield [(int(r[0]), float(r[1])) for r in rows]
+        last = int(rows[-1][0])
+
+
 def match_clause(query: str, column: str = "a.id") -> tuple[str, list[object]]:
     """A WHERE condition (and its parameter) restricting `column` to the
     articles matching `query`; it matches nothing when the query has no
