@@ -879,8 +879,9 @@ class Store:
         stop = should_stop or (lambda: False)
         clustered = 0
         indexed = self.flush_index()
-        with self.write() as conn:
-            stories.refresh_clusters(conn)  # purged or deleted members
+        if self.conn.execute("SELECT 1 FROM cluster_dirty LIMIT 1").fetchone():
+            with self.write() as conn:
+                stories.refresh_clusters(conn)  # purged or deleted members
         while not stop():
             work = stories.prepare_clusters(self.conn, window_hours=window_hours)
             if not work:
