@@ -414,3 +414,20 @@ def test_search_ids_ranks_the_newest_matches(
     monkeypatch.setattr(storage, "SEARCH_WINDOW", 100)
     found = store.search_ids("网络", limit=10)
     assert found[0] == old_title and sorted(found[1:]) == sorted(ids)
+
+
+def test_a_common_word_falls_back_to_sorting_every_match(
+    store: Store, feeds: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsreader.core.storage as storage
+
+    monkeypatch.setattr(storage, "SEARCH_BATCH", 2)
+    monkeypatch.setattr(storage, "SEARCH_WALK", 1)
+    for n in range(7):
+        apply(store, feeds[n % 4], stories.prepare_entry(entry(f"k{n}", f"tea {n}", hours_ago=7 - n)))  # fmt: skip
+    store.update_stories()
+    (queued,) = apply(store, feeds[0], entry("q", "tea queued", hours_ago=0.1))
+    every = [a.id for a in store.articles(ArticleQuery(limit=100)) if "tea" in a.title]
+    assert every[0] == queued
+    assert [a.id for a in store.articles(ArticleQuery(search="tea", limit=4))] == every[:4]
+    assert [a.id for a in store.articles(ArticleQuery(search="tea", limit=100))] == every

@@ -46,6 +46,7 @@ BUSY_TIMEOUT_S = 10.0
 INDEX_BATCH = 1000  # new articles written to the search index at a time
 SEARCH_WINDOW = 2000  # newest matches `search_ids` ranks
 SEARCH_BATCH = 500  # index matches read at a time
+SEARCH_WALK = 2  # batches a date-ordered search walks before it lets SQLite sort
 
 
 def to_ts(value: datetime | None) -> float | None:
@@ -625,7 +626,11 @@ class Store:
             )
         ]
         seen = {a.id for a in page}
-        for batch in stories.match_batches(self.conn, expression, max(SEARCH_BATCH, query.limit)):
+        batches = stories.match_batches(self.conn, expression, max(SEARCH_BATCH, query.limit))
+        for number, batch in enumerate(batches):
+            if number == SEARCH_WALK:  # a common word: let SQLite sort all its matches
+                batches.close()
+                return self._searched_by_date(query, where, params, expression, page)
             ids = [aid for aid, _ in batch if aid not in seen]
             if ids:
                 page += [
@@ -646,6 +651,29 @@ class Store:
                 if row is not None and page[-1].sort_date >= float(row[0]):
                     break
         return page
+
+    def _searched_by_date(
+        self,
+        query: ArticleQuery,
+        where: str,
+        params: list[object],
+        expression: str,
+        queued: list[Article],
+    ) -> list[Article]:
+        """The page of `_searched_articles` when the words are common: every
+        match of the index in SQL, along the date index (for a word held by
+        a quarter of 100,000 articles, about 0.1 s)."""
+        rows = self.conn.execute(
+            f"""SELECT {_ARTICLE_COLUMNS} FROM articles a {_ARTICLE_JOINS}
+                WHERE {where} AND a.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)
+                ORDER BY a.sort_date DESC, a.id DESC LIMIT ?""",
+            [*params, expression, query.limit],
+        )
+        found = {a.id: a for a in queued}  # the queue's, and the matches walked so far
+        for row in rows:
+            found.setdefault(int(row[0]), self._article_from_row(row))
+        page = sorted(found.values(), key=lambda a: (a.sort_date, a.id), reverse=True)
+        return page[: query.limit]
 
     def count_articles(self, query: ArticleQuery = ArticleQuery()) -> int:
         where, params = self._article_filter(query)

@@ -45,7 +45,7 @@ import re
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from newsreader.core import cluster, textindex
@@ -341,7 +341,7 @@ def search_ids(
 
 def match_batches(
     conn: sqlite3.Connection, expression: str, batch: int = 500
-) -> Iterator[list[tuple[int, float]]]:
+) -> Generator[list[tuple[int, float]], None, None]:
     """The index's matches for an FTS5 `expression` (`textindex.build_query`),
     newest first (highest id first) in batches of (id, bm25 score: lower is
     better, title words counting `TITLE_RANK_WEIGHT` times).
