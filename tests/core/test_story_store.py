@@ -380,6 +380,7 @@ def test_search_pages_are_in_date_order_across_index_batches(
     import newsreader.core.storage as storage
 
     monkeypatch.setattr(storage, "SEARCH_BATCH", 2)
+    monkeypatch.setattr(storage, "SEARCH_WALK", 100)
     hours = [5, 1, 9, 3, 7, 2, 30, 8, 4, 6]
     for n, h in enumerate(hours):  # arrival order is not date order
         apply(store, feeds[n % 4], stories.prepare_entry(entry(f"k{n}", f"茶叶 news {n}", hours_ago=h)))  # fmt: skip
@@ -405,7 +406,6 @@ def test_search_ids_ranks_the_newest_matches(
 ) -> None:
     import newsreader.core.storage as storage
 
-    monkeypatch.setattr(storage, "SEARCH_BATCH", 2)
     monkeypatch.setattr(storage, "SEARCH_WINDOW", 3)
     (old_title,) = apply(store, feeds[0], entry("t", "网络 网络 网络", "网络", hours_ago=9))
     ids = apply(store, feeds[1], *(entry(f"b{n}", f"新闻 {n}", f"正文提到网络 {n}。") for n in range(4)))  # fmt: skip

@@ -45,8 +45,8 @@ from newsreader.core.schema import MIGRATIONS, SCHEMA_VERSION
 BUSY_TIMEOUT_S = 10.0
 INDEX_BATCH = 1000  # new articles written to the search index at a time
 SEARCH_WINDOW = 2000  # newest matches `search_ids` ranks
-SEARCH_BATCH = 500  # index matches read at a time
-SEARCH_WALK = 2  # batches a date-ordered search walks before it lets SQLite sort
+SEARCH_BATCH = 1000  # index matches a date-ordered search reads at a time
+SEARCH_WALK = 1  # batches it walks before it lets SQLite sort every match
 
 
 def to_ts(value: datetime | None) -> float | None:
@@ -771,7 +771,9 @@ class Store:
         seen = set(found)
         ranked: list[tuple[float, float, int]] = []
         window = max(SEARCH_WINDOW, limit)
-        for batch in stories.match_batches(self.conn, expression, SEARCH_BATCH):
+        # One index query in the common case: each one re-expands a prefix
+        # ("app*": every word starting with it), which costs more than the rest.
+        for batch in stories.match_batches(self.conn, expression, window):
             scores = {aid: score for aid, score in batch if aid not in seen}
             if not scores:
                 continue
