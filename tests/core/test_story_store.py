@@ -416,18 +416,27 @@ def test_search_ids_ranks_the_newest_matches(
     assert found[0] == old_title and sorted(found[1:]) == sorted(ids)
 
 
-def test_a_common_word_falls_back_to_sorting_every_match(
-    store: Store, feeds: list[int], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("candidates", [5000, 1, 0])
+def test_a_common_word_checks_older_articles_by_date(
+    store: Store, feeds: list[int], monkeypatch: pytest.MonkeyPatch, candidates: int
 ) -> None:
+    """After one batch of matches: the older articles newer than the page's
+    last row are checked against the index, or (too many) SQLite sorts every
+    match; the page is the same."""
     import newsreader.core.storage as storage
 
     monkeypatch.setattr(storage, "SEARCH_BATCH", 2)
     monkeypatch.setattr(storage, "SEARCH_WALK", 1)
-    for n in range(7):
-        apply(store, feeds[n % 4], stories.prepare_entry(entry(f"k{n}", f"tea {n}", hours_ago=7 - n)))  # fmt: skip
+    monkeypatch.setattr(storage, "SEARCH_CANDIDATES", candidates)
+    for n, hours in enumerate([3, 9, 1, 4, 8, 2, 6]):
+        apply(store, feeds[n % 4], stories.prepare_entry(entry(f"k{n}", f"tea {n}", hours_ago=hours)))  # fmt: skip
+    apply(store, feeds[1], stories.prepare_entry(entry("other", "coffee", hours_ago=0.5)))
     store.update_stories()
     (queued,) = apply(store, feeds[0], entry("q", "tea queued", hours_ago=0.1))
     every = [a.id for a in store.articles(ArticleQuery(limit=100)) if "tea" in a.title]
     assert every[0] == queued
     assert [a.id for a in store.articles(ArticleQuery(search="tea", limit=4))] == every[:4]
     assert [a.id for a in store.articles(ArticleQuery(search="tea", limit=100))] == every
+    store.set_read(every[:-1])  # one unread: no batch fills a page
+    unread = store.articles(ArticleQuery(search="tea", unread=True, limit=4))
+    assert [a.id for a in unread] == every[-1:]
