@@ -24,8 +24,9 @@ with the dbstat table:
   measured, kept here for comparison;
 * unicode61: contentless FTS5 over the raw text (finds no Chinese word);
 * trigram: contentless FTS5, trigram tokenizer (2-character words find nothing);
-* like: no index: `Store.articles(ArticleQuery(search=…))` as it is, LIKE
-  over title and HTML, newest first (it takes "quotes" literally).
+* like: no index: every word a LIKE substring of the title or the HTML,
+  newest first, as `Store.articles(ArticleQuery(search=…))` did before the
+  index (it takes "quotes" literally).
 
 Queries: a fixed mix of English words (common to rare), prefixes, two-word
 queries and quoted phrases, Chinese 1- to 4-character words, and mixed
@@ -33,7 +34,10 @@ ones, picked from the generated text by document frequency (Chinese ones
 from a list of real words when one is close).  Each is timed for the first
 page: 50 ids, newest first, then their headline rows
 (`Store.articles_by_id`); five runs, the median kept; then the median and
-the worst over the set.  For the chars index two more plans are timed, with
+the worst over the set.  For the chars index the Store's own API is timed
+too: "store-rank" is `Store.search_ids` (bm25, the newest 2,000 matches)
+then the rows, "store-date" `Store.articles(ArticleQuery(search=…))`
+(exactly newest first by date).  And two more plans, with
 `stories.match_clause` as a filter in the storage's query (joins
 included): "date" ordered by sort_date (as `Store.articles` orders), and
 "unread" with the unread filter too, ordered by id (as `search_ids`
