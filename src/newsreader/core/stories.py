@@ -210,15 +210,19 @@ _PENDING_SELECT = """SELECT a.id, a.title, a.content_html, a.summary_html
 def prepare_index(
     conn: sqlite3.Connection, limit: int | None = None, ids: Sequence[int] | None = None
 ) -> IndexWork:
-    """Read (no write) up to `_CHUNK` stale rows and `limit` queued articles
-    (lowest ids first, or only those among `ids`) and compute their index text."""
+    """Read (no write) up to `_CHUNK` stale rows and, once no more stale
+    rows wait, `limit` queued articles (lowest ids first, or only those
+    among `ids`), and compute their index text."""
     stale = conn.execute(
         "SELECT id, article_id, title, content_html, summary_html FROM article_fts_stale"
         " ORDER BY id LIMIT ?",
         (_CHUNK,),
     ).fetchall()
     limit = _CHUNK if limit is None else limit
-    if limit <= 0:
+    if limit <= 0 or len(stale) == _CHUNK:
+        # Old text first, all of it: an article's new text must never go in
+        # while its old text is still in the index (a contentless index
+        # would then hold the rowid twice, and break).
         rows = []
     elif ids is None:
         rows = conn.execute(_PENDING_SELECT + " ORDER BY p.article_id LIMIT ?", (limit,)).fetchall()
