@@ -11,7 +11,7 @@ keeps its identity and its state: it can never come back as new.
 
 from __future__ import annotations
 
-from newsreader.core import stories
+from newsreader.core import stories_schema
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: folders, feeds, articles, article state
@@ -137,7 +137,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # 3: search index, story clusters, hot ranking (see stories.py); existing
     #    articles are only queued here: the sync indexes and clusters them
-    stories.MIGRATION,
+    stories_schema.MIGRATION,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -29,7 +29,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsreader.core import cluster, stories, textindex
 from newsreader.core.errors import StorageError, SubscriptionError
 from newsreader.core.model import (
     Article,
@@ -335,6 +334,8 @@ class Store:
                 )
 
     def delete_feed(self, feed_id: int) -> None:
+        from newsreader.core import stories  # loaded on first use (start-up)
+
         with self.write() as conn:
             conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
             stories.refresh_clusters(conn)  # the stories it was part of
@@ -456,6 +457,8 @@ class Store:
         interrupted sync loses nothing: the queue indexes them later."""
         if not self._index_buffer or len(self._index_buffer) < at_least:
             return 0
+        from newsreader.core import stories  # loaded on first use (start-up)
+
         work = stories.IndexWork(
             fresh=tuple((aid, title, body) for aid, (title, body) in self._index_buffer.items())
         )
@@ -557,6 +560,8 @@ class Store:
         """A WHERE condition on `a` for the articles matching `text`: the
         full-text index, or for the articles still queued for it a LIKE
         scan of their literal words (`_queued_match`)."""
+        from newsreader.core import stories  # loaded on first use (start-up)
+
         clause, params = stories.match_clause(text)
         if clause == "0":
             return clause, params
@@ -568,6 +573,8 @@ class Store:
         """A WHERE condition on `a` for the articles queued for the index
         (after an upgrade, or between a sync's writes and its indexing step)
         that hold every literal term of `text` (`textindex.highlight_terms`)."""
+        from newsreader.core import textindex  # loaded on first use (start-up)
+
         likes: list[str] = []
         params: list[object] = []
         for term in textindex.highlight_terms(text):
@@ -612,6 +619,8 @@ class Store:
         one cold sync: every first_seen the same) is finished the other way
         round (`_older_matches`).  Articles queued for the index are
         searched with LIKE (`_queued_match`)."""
+        from newsreader.core import stories, textindex  # loaded on first use (start-up)
+
         expression = textindex.build_query(query.search)
         if not expression or query.limit <= 0:
             return []
@@ -796,6 +805,8 @@ class Store:
         unread and starred (its search, ids, limit and before are ignored).
         An empty or blank query, or one without a letter or digit, finds
         nothing; no input makes it raise."""
+        from newsreader.core import stories, textindex  # loaded on first use (start-up)
+
         expression = textindex.build_query(query)
         if not expression or limit <= 0:
             return []
@@ -892,6 +903,8 @@ class Store:
     def related(self, article_id: int, limit: int = 5) -> list[Article]:
         """Up to `limit` articles on the same subject from other stories,
         best first (`stories.related`); never the article nor its story."""
+        from newsreader.core import stories  # loaded on first use (start-up)
+
         return self._articles_in_order(stories.related(self.conn, article_id, limit))
 
     def mark_cluster_read(self, cluster_id: int, read: bool = True) -> list[int]:
@@ -916,6 +929,8 @@ class Store:
 
     def set_feed_weight(self, feed_id: int, weight: float) -> None:
         """How much a feed counts in the hotness of its stories (default 1)."""
+        from newsreader.core import stories  # loaded on first use (start-up)
+
         if weight <= 0:
             raise ValueError("a feed's weight must be positive")
         with self.write() as conn:
@@ -929,11 +944,15 @@ class Store:
             stories.refresh_clusters(conn)
 
     def hot_half_life_hours(self) -> float:
+        from newsreader.core import stories  # loaded on first use (start-up)
+
         return stories.half_life_hours(self.conn)
 
     def set_hot_half_life(self, hours: float) -> None:
         """Change the half-life of hotness (default 12 h); recomputes every
         story's hot key (a few hundred ms for 100,000 stories)."""
+        from newsreader.core import stories  # loaded on first use (start-up)
+
         with self.write() as conn:
             stories.set_half_life(conn, hours)
 
@@ -941,7 +960,7 @@ class Store:
         self,
         should_stop: Callable[[], bool] | None = None,
         *,
-        window_hours: float = cluster.WINDOW_HOURS,
+        window_hours: float | None = None,
     ) -> StoriesUpdate:
         """Cluster, then index, every article queued for it, in short write
         transactions (the CPU work is done before each one, outside it), so
@@ -949,6 +968,9 @@ class Store:
         `should_stop()` says so; what is left stays queued for next time.
         The sync calls this after storing its feeds; a cache upgraded to
         schema 3 catches up on its first sync."""
+        from newsreader.core import cluster, stories  # loaded on first use (start-up)
+
+        window_hours = cluster.WINDOW_HOURS if window_hours is None else window_hours
         stop = should_stop or (lambda: False)
         clustered = 0
         indexed = self.flush_index()
@@ -1035,6 +1057,8 @@ class Store:
         The row keeps its identity (feed, key) and its state, so the entry
         is recognised and never comes back as new while the feed still lists it.
         """
+        from newsreader.core import stories  # loaded on first use (start-up)
+
         if days <= 0:
             return 0
         cutoff = (now if now is not None else _now()) - days * 86400
