@@ -24,8 +24,9 @@ with the dbstat table:
   measured, kept here for comparison;
 * unicode61: contentless FTS5 over the raw text (finds no Chinese word);
 * trigram: contentless FTS5, trigram tokenizer (2-character words find nothing);
-* like: no index: `Store.articles(ArticleQuery(search=…))` as it is, LIKE
-  over title and HTML, newest first (it takes "quotes" literally).
+* like: no index: every word a LIKE substring of the title or the HTML,
+  newest first, as `Store.articles(ArticleQuery(search=…))` did before the
+  index (it takes "quotes" literally).
 
 Queries: a fixed mix of English words (common to rare), prefixes, two-word
 queries and quoted phrases, Chinese 1- to 4-character words, and mixed
@@ -33,7 +34,10 @@ ones, picked from the generated text by document frequency (Chinese ones
 from a list of real words when one is close).  Each is timed for the first
 page: 50 ids, newest first, then their headline rows
 (`Store.articles_by_id`); five runs, the median kept; then the median and
-the worst over the set.  For the chars index two more plans are timed, with
+the worst over the set.  For the chars index the Store's own API is timed
+too: "store-rank" is `Store.search_ids` (bm25, the newest 2,000 matches)
+then the rows, "store-date" `Store.articles(ArticleQuery(search=…))`
+(exactly newest first by date).  And two more plans, with
 `stories.match_clause` as a filter in the storage's query (joins
 included): "date" ordered by sort_date (as `Store.articles` orders), and
 "unread" with the unread filter too, ordered by id (as `search_ids`
@@ -427,9 +431,35 @@ def expression(variant: str, query: str) -> str:
     return " AND ".join(terms)
 
 
+def like_where(query: str) -> tuple[str, list[object]]:
+    """The search as the storage did it before the index: every word a
+    LIKE substring of the title or the HTML."""
+    where, params = [], []
+    for word in query.split():
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where.append(
+            "(a.title LIKE ? ESCAPE '\\' OR a.content_html LIKE ? ESCAPE '\\'"
+            " OR a.summary_html LIKE ? ESCAPE '\\')"
+        )
+        params += [pattern, pattern, pattern]
+    return " AND ".join(where) or "1", params
+
+
+def like_page(store: Store, query: str, limit: int = PAGE) -> list[int]:
+    where, params = like_where(query)
+    sql = f"""SELECT a.id FROM articles a WHERE a.purged = 0 AND {where}
+              ORDER BY a.sort_date DESC, a.id DESC LIMIT ?"""
+    ids = [int(r[0]) for r in store.conn.execute(sql, [*params, limit])]
+    return [a.id for a in store.articles_by_id(ids)]
+
+
 def first_page(store: Store, variant: str, query: str, plan: str) -> list[int]:
     conn = store.conn
     if variant == LIKE:
+        return like_page(store, query)
+    if variant == CHARS and plan == "store-rank":  # Store.search_ids: bm25, title first
+        return [a.id for a in store._articles_in_order(store.search_ids(query, limit=PAGE))]
+    if variant == CHARS and plan == "store-date":  # ArticleQuery.search: newest first
         return [a.id for a in store.articles(ArticleQuery(search=query, limit=PAGE))]
     if variant == CHARS and plan in ("date", "unread"):
         # The storage's own query with the search as a filter: newest first
@@ -496,7 +526,7 @@ def ingest_cost(articles: Articles) -> dict[str, float]:
 def run_queries(store: Store, variants: list[str], queries: list[tuple[str, str]], repeat: int) -> tuple[list[dict[str, object]], dict[str, list[float]]]:  # fmt: skip
     plans = [(v, "ids") for v in variants]
     if CHARS in variants:
-        plans += [(CHARS, "date"), (CHARS, "unread")]
+        plans += [(CHARS, "store-rank"), (CHARS, "store-date"), (CHARS, "date"), (CHARS, "unread")]
     latencies: dict[str, list[float]] = {f"{v}/{p}": [] for v, p in plans}
     rows: list[dict[str, object]] = []
     for kind, query in queries:
@@ -514,11 +544,46 @@ def run_queries(store: Store, variants: list[str], queries: list[tuple[str, str]
         if kind.startswith("zh") and CHARS in variants:
             row["chars_matches"] = len(stories.search_ids(store.conn, query, 10**9))
             if LIKE in variants:
-                row["like_matches"] = store.count_articles(ArticleQuery(search=query))
+                where, params = like_where(query)
+                row["like_matches"] = store.conn.execute(
+                    f"SELECT count(*) FROM articles a WHERE a.purged = 0 AND {where}", params
+                ).fetchone()[0]
             cells.append(f"matches {row['chars_matches']}/{row.get('like_matches', '?')}")
         rows.append(row)
         print(f"  {kind:<20} {query!r:<24} " + " | ".join(cells), flush=True)
     return rows, latencies
+
+
+def story_views(store: Store) -> dict[str, object]:
+    """Cluster the whole cache (as a sync would after an upgrade), then time
+    the views the window opens on: `Store.hot(100)` (the default view),
+    `Store.articles()` pages of 100 (newest first, with cluster_id and
+    sources), `Store.related` and `Store.cluster_members`."""
+    out: dict[str, object] = {}
+    started = time.perf_counter()
+    done = store.update_stories()
+    out["cluster_whole_cache_s"] = round(time.perf_counter() - started, 1)
+    out["clustered"] = done.clustered
+    out["stories"] = store.conn.execute("SELECT count(*) FROM clusters").fetchone()[0]
+    for label, run in (
+        ("hot_100_ms", lambda: store.hot(100)),
+        ("hot_100_offset_1000_ms", lambda: store.hot(100, 1000)),
+        ("articles_page_100_ms", lambda: store.articles(ArticleQuery(limit=100))),
+        ("unread_page_100_ms", lambda: store.articles(ArticleQuery(unread=True, limit=100))),
+    ):
+        ms, _ = _timed(run, 7)
+        out[label] = round(ms, 2)
+    hot = store.hot(100)
+    sample = [a.id for a in hot[:20]]
+    times = [_timed(lambda a=a: store.related(a), 1)[0] for a in sample]  # type: ignore[misc]
+    out["related_ms"] = {"median": round(statistics.median(times), 2), "max": round(max(times), 2)}
+    ms, _ = _timed(lambda: [store.cluster_members(a.cluster_id) for a in hot[:10]], 3)
+    out["cluster_members_10_ms"] = round(ms, 2)
+    started = time.perf_counter()
+    store.set_hot_half_life(6.0)
+    out["set_hot_half_life_s"] = round(time.perf_counter() - started, 2)
+    print(f"stories: {out}", flush=True)
+    return out
 
 
 def main() -> int:
@@ -571,6 +636,8 @@ def main() -> int:
             report["hot_clusters_ms"] = round(ms, 2)
             ms, _ = _timed(lambda: stories.cluster_info(store.conn, [h.article_id for h in hot]), 3)  # type: ignore[attr-defined]
             report["cluster_info_50_ms"] = round(ms, 2)
+        if CHARS in variants:
+            report["stories"] = story_views(store)
     report["ingest_2000_s"] = ingest_cost(articles)
     if not args.keep:
         for path in work.parent.glob(work.name + "*"):
@@ -602,6 +669,8 @@ def print_table(report: dict[str, object]) -> None:
             f"hot_clusters(50): {report['hot_clusters_ms']} ms, cluster_info(50 ids): {report['cluster_info_50_ms']} ms"
         )
     print(f"ingest of 2,000 articles, seconds: {report['ingest_2000_s']}")
+    if "stories" in report:
+        print(f"stories: {report['stories']}")
 
 
 if __name__ == "__main__":

@@ -328,3 +328,132 @@ def test_upgrade_from_schema_2_queues_everything(db_path: Path) -> None:
         assert (done.clustered, done.indexed) == (3, 3)
         assert (store.hot()[0].id, store.hot()[0].sources) == (1, 2)
         assert store.search_ids("网络") == [3]
+
+
+def test_entries_prepared_by_the_parse_worker_skip_the_queues(
+    store: Store, feeds: list[int]
+) -> None:
+    first = stories.prepare_entry(entry("a", QUAKE, QUAKE_LEAD, hours_ago=2))
+    (a,) = apply(store, feeds[0], first)
+    (b,) = apply(store, feeds[1], stories.prepare_entry(entry("b", QUAKE_2, QUAKE_LEAD)))
+    assert queues(store)[0] == 2  # queued until the buffer is written
+    assert store.flush_index() == 2
+    assert queues(store)[0] == 0
+    assert sorted(store.search_ids("hokkaido")) == [a, b]
+    assert store.update_stories().clustered == 2
+    assert store.article(b) is not None and store.article(b).cluster_id == a  # type: ignore[union-attr]
+    # A changed article forgets its old text, as if it had been indexed later.
+    apply(store, feeds[0], stories.prepare_entry(entry("a", "Tsunami warning lifted")))
+    assert store.update_stories().indexed == 1
+    assert store.search_ids("tsunami") == [a]
+    assert store.search_ids("magnitude") == [b]
+    store.conn.execute("INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 0)")
+
+
+def test_prepared_index_text_is_written_in_batches(
+    store: Store, feeds: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsreader.core.storage as storage
+
+    monkeypatch.setattr(storage, "INDEX_BATCH", 3)
+    apply(store, feeds[0], *(stories.prepare_entry(entry(f"k{n}", f"茶叶 {n}")) for n in range(2)))
+    assert queues(store)[0] == 2
+    apply(store, feeds[1], stories.prepare_entry(entry("x", "茶叶 x")))
+    assert queues(store)[0] == 0  # three waiting: written after the feed's transaction
+    assert len(store.search_ids("茶叶")) == 3
+
+
+def test_an_article_changed_before_its_buffered_text_is_written(
+    store: Store, feeds: list[int]
+) -> None:
+    (a,) = apply(store, feeds[0], stories.prepare_entry(entry("a", "first version")))
+    apply(store, feeds[0], stories.prepare_entry(entry("a", "second version")))
+    store.update_stories()
+    assert store.search_ids("first") == []
+    assert store.search_ids("second") == [a]
+    store.conn.execute("INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 0)")
+
+
+def test_search_pages_are_in_date_order_across_index_batches(
+    store: Store, feeds: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsreader.core.storage as storage
+
+    monkeypatch.setattr(storage, "SEARCH_BATCH", 2)
+    monkeypatch.setattr(storage, "SEARCH_WALK", 100)
+    hours = [5, 1, 9, 3, 7, 2, 30, 8, 4, 6]
+    for n, h in enumerate(hours):  # arrival order is not date order
+        apply(store, feeds[n % 4], stories.prepare_entry(entry(f"k{n}", f"茶叶 news {n}", hours_ago=h)))  # fmt: skip
+    # A feed subscribed late brings an old article with the highest id.
+    apply(store, feeds[3], stories.prepare_entry(entry("late", "茶叶 archive", hours_ago=100)))
+    apply(store, feeds[0], entry("other", "Unrelated", hours_ago=0.5))
+    store.update_stories()
+    every = [a.id for a in store.articles(ArticleQuery(limit=100)) if "茶叶" in a.title]
+    assert [a.id for a in store.articles(ArticleQuery(search="茶叶", limit=100))] == every
+    pages: list[int] = []
+    before = None
+    while page := store.articles(ArticleQuery(search="茶叶", limit=3, before=before)):
+        pages += [a.id for a in page]
+        before = (page[-1].sort_date, page[-1].id)
+    assert pages == every
+    store.set_read(every[:4])
+    unread = store.articles(ArticleQuery(search="茶叶", unread=True, limit=3))
+    assert [a.id for a in unread] == every[4:7]
+
+
+def test_search_ids_ranks_the_newest_matches(
+    store: Store, feeds: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsreader.core.storage as storage
+
+    monkeypatch.setattr(storage, "SEARCH_WINDOW", 3)
+    (old_title,) = apply(store, feeds[0], entry("t", "网络 网络 网络", "网络", hours_ago=9))
+    ids = apply(store, feeds[1], *(entry(f"b{n}", f"新闻 {n}", f"正文提到网络 {n}。") for n in range(4)))  # fmt: skip
+    store.update_stories()
+    assert old_title not in store.search_ids("网络", limit=2)  # beyond the window
+    monkeypatch.setattr(storage, "SEARCH_WINDOW", 100)
+    found = store.search_ids("网络", limit=10)
+    assert found[0] == old_title and sorted(found[1:]) == sorted(ids)
+
+
+@pytest.mark.parametrize("candidates", [5000, 1, 0])
+def test_a_common_word_checks_older_articles_by_date(
+    store: Store, feeds: list[int], monkeypatch: pytest.MonkeyPatch, candidates: int
+) -> None:
+    """After one batch of matches: the older articles newer than the page's
+    last row are checked against the index, or (too many) SQLite sorts every
+    match; the page is the same."""
+    import newsreader.core.storage as storage
+
+    monkeypatch.setattr(storage, "SEARCH_BATCH", 2)
+    monkeypatch.setattr(storage, "SEARCH_WALK", 1)
+    monkeypatch.setattr(storage, "SEARCH_CANDIDATES", candidates)
+    for n, hours in enumerate([3, 9, 1, 4, 8, 2, 6]):
+        apply(store, feeds[n % 4], stories.prepare_entry(entry(f"k{n}", f"tea {n}", hours_ago=hours)))  # fmt: skip
+    apply(store, feeds[1], stories.prepare_entry(entry("other", "coffee", hours_ago=0.5)))
+    store.update_stories()
+    (queued,) = apply(store, feeds[0], entry("q", "tea queued", hours_ago=0.1))
+    every = [a.id for a in store.articles(ArticleQuery(limit=100)) if "tea" in a.title]
+    assert every[0] == queued
+    assert [a.id for a in store.articles(ArticleQuery(search="tea", limit=4))] == every[:4]
+    assert [a.id for a in store.articles(ArticleQuery(search="tea", limit=100))] == every
+    store.set_read(every[:-1])  # one unread: no batch fills a page
+    unread = store.articles(ArticleQuery(search="tea", unread=True, limit=4))
+    assert [a.id for a in unread] == every[-1:]
+
+
+def test_many_changed_articles_forget_all_old_text_before_new_text_goes_in(
+    store: Store, feeds: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stories, "_CHUNK", 2)
+    first = [entry(f"k{n}", f"old title {n}") for n in range(5)]
+    ids = apply(store, feeds[0], *first)
+    store.update_stories()
+    # Changed in an order unlike their ids: stale rows and the queue disagree.
+    for n in (3, 0, 4, 1, 2):
+        apply(store, feeds[0], entry(f"k{n}", f"new title {n}"))
+    assert store.update_stories().indexed == 5
+    store.conn.execute("INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 0)")
+    for n, aid in enumerate(ids):
+        assert store.search_ids(f'"new title {n}"') == [aid]
+    assert store.search_ids("old") == []

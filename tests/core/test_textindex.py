@@ -114,3 +114,27 @@ def test_quoted_phrase_mixing_scripts(fts: sqlite3.Connection) -> None:
     assert build_query('"华为Mate 60"') == '" 华 为 Mate 60"'
     assert search(fts, '"华为Mate 60"') == [5]
     assert search(fts, '"华为 60"') == []
+
+
+def test_highlight_terms() -> None:
+    from newsreader.core.textindex import highlight_terms
+
+    assert highlight_terms("网络安全 Netw") == ["网络安全", "netw"]
+    assert highlight_terms('"Tea Exports" tea') == ["tea exports", "tea"]
+    assert highlight_terms("华为Mate60发布") == ["mate60", "华为", "发布"]
+    assert highlight_terms("ＡＢＣ公司") == ["abc", "公司"]  # full-width folded
+    assert highlight_terms("“茶叶”，") == ["茶叶"]
+    assert highlight_terms("-foo * AND") == ["foo", "and"]  # longest first, else as typed
+    for blank in ("", "   ", "，。！", '""', "*"):
+        assert highlight_terms(blank) == []
+
+
+def test_every_highlight_term_is_found_where_the_query_matches(fts: sqlite3.Connection) -> None:
+    from newsreader.core.textindex import highlight_terms
+
+    for query in ("网络", "netw", "茶叶 出口", "华为Mate 60"):
+        ids = search(fts, query)
+        assert ids
+        for rowid in ids:
+            text = normalize(DOCS[rowid]).lower()
+            assert all(term in text for term in highlight_terms(query)), (query, rowid)

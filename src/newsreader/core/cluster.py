@@ -194,14 +194,33 @@ class Features:
     weights: dict[str, float]
     numbers: frozenset[str]
     title: tuple[str, ...]
+    lead: tuple[str, ...] = ()  # the shingles of the lead that are not in the title
 
 
 def features(title: str, lead: str = "") -> Features:
     """The features of an article: its title, and the start of its lead."""
     title_shingles, numbers = _analyze(title)
-    weights = dict.fromkeys(shingles(lead[:LEAD_CHARS]), 1.0) if lead else {}
+    lead_only = shingles(lead[:LEAD_CHARS]) - title_shingles if lead else set()
+    weights = dict.fromkeys(lead_only, 1.0)
     weights.update(dict.fromkeys(title_shingles, TITLE_WEIGHT))
-    return Features(weights, frozenset(numbers), tuple(title_shingles))
+    return Features(weights, frozenset(numbers), tuple(title_shingles), tuple(lead_only))
+
+
+def encode_features(f: Features) -> str:
+    """`f` as one line of text, for `decode_features` (shingles hold no
+    whitespace): a cache can keep an article's features, computed once."""
+    return " ".join(f.title) + "\t" + " ".join(f.lead) + "\t" + " ".join(f.numbers)
+
+
+def decode_features(text: str) -> Features | None:
+    """The `Features` `encode_features` wrote; None for anything else."""
+    parts = text.split("\t")
+    if len(parts) != 3:
+        return None
+    title, lead, numbers = (p.split() for p in parts)
+    weights = dict.fromkeys(lead, 1.0)
+    weights.update(dict.fromkeys(title, TITLE_WEIGHT))
+    return Features(weights, frozenset(numbers), tuple(title), tuple(lead))
 
 
 def normalize_link(link: str) -> str:
@@ -235,6 +254,8 @@ class Item:
     title: str
     lead: str = ""
     link: str = ""
+    # Its features, when known (see `encode_features`): else computed.
+    features: Features | None = field(default=None, compare=False)
 
 
 @dataclass(slots=True)
@@ -244,8 +265,10 @@ class _Index:
     items: list[Item] = field(default_factory=list)
     features: list[Features] = field(default_factory=list)
     clusters: list[int] = field(default_factory=list)
-    norms: list[float] = field(default_factory=list)
-    postings: dict[str, list[int]] = field(default_factory=dict)  # title shingle → numbers
+    norms: list[float] = field(default_factory=list)  # < 0: not computed yet
+    # rare title shingle → numbers (only rare ones find candidates: `_assign`)
+    postings: dict[str, list[int]] = field(default_factory=dict)
+    rare: dict[str, float] = field(default_factory=dict)
     by_link: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, item: Item, features: Features, cluster_id: int, norm: float, link: str) -> None:
@@ -254,27 +277,33 @@ class _Index:
         self.features.append(features)
         self.clusters.append(cluster_id)
         self.norms.append(norm)
+        rare, postings = self.rare, self.postings
         for shingle in features.title:
-            self.postings.setdefault(shingle, []).append(number)
+            if shingle in rare:
+                postings.setdefault(shingle, []).append(number)
         if link:
             self.by_link.setdefault(link, []).append(number)
 
 
-def _norm(weights: dict[str, float], idf: dict[str, float]) -> float:
-    return math.sqrt(sum((w * idf[s]) ** 2 for s, w in weights.items()))
+def _norm(f: Features, idf2: dict[str, float]) -> float:
+    """The length of `f`'s TF-IDF vector (`idf2`: squared IDFs); summed by
+    `map` in C, since every weight is TITLE_WEIGHT (title) or 1 (lead)."""
+    get = idf2.__getitem__
+    return math.sqrt(TITLE_WEIGHT**2 * sum(map(get, f.title)) + sum(map(get, f.lead)))
 
 
 def similarity(a: Features, b: Features, idf: dict[str, float]) -> float:
     """Cosine of the two TF-IDF vectors (0 … 1), times `NUMBER_CONFLICT` when
     both titles carry numbers and neither's numbers appear in the other."""
-    return _similarity(a, b, idf, _norm(a.weights, idf), _norm(b.weights, idf))
+    idf2 = {s: v * v for s, v in idf.items()}
+    return _similarity(a, b, idf2, _norm(a, idf2), _norm(b, idf2))
 
 
-def _similarity(a: Features, b: Features, idf: dict[str, float], na: float, nb: float) -> float:
+def _similarity(a: Features, b: Features, idf2: dict[str, float], na: float, nb: float) -> float:
     if not na or not nb:
         return 0.0
     wa, wb = a.weights, b.weights
-    dot = sum(wa[s] * wb[s] * idf[s] ** 2 for s in wa.keys() & wb.keys())
+    dot = sum(wa[s] * wb[s] * idf2[s] for s in wa.keys() & wb.keys())
     score = dot / (na * nb)
     if (
         a.numbers
@@ -300,26 +329,30 @@ def cluster(
     frequencies.  Returns {item id: cluster id} for the new items only.
     """
     old = sorted(known, key=lambda k: (k[0].time, k[0].id))
-    old_features = [features(item.title, item.lead) for item, _ in old]
+    old_features = [item.features or features(item.title, item.lead) for item, _ in old]
     new_items = sorted(new, key=lambda i: (i.time, i.id))
-    new_features = [features(item.title, item.lead) for item in new_items]
-    df: Counter[str] = Counter()
-    for f in itertools.chain(old_features, new_features):
-        df.update(f.weights.keys())
+    new_features = [item.features or features(item.title, item.lead) for item in new_items]
+    df: Counter[str] = Counter(
+        itertools.chain.from_iterable(
+            f.weights for f in itertools.chain(old_features, new_features)
+        )
+    )
     total = len(old) + len(new_items)
     documents = max(total, MIN_WINDOW) + 1  # a small window has ordinary articles too
-    idf = {s: math.log(documents / n) for s, n in df.items()}
+    log_documents = math.log(documents)
+    idf2 = {s: (log_documents - math.log(n)) ** 2 for s, n in df.items()}
     cap = max(MIN_DF_CAP, MAX_DF_SHARE * total)
-    rare_idf2 = {s: idf[s] ** 2 for s, n in df.items() if 1 < n <= cap}
+    rare_idf2 = {s: idf2[s] for s, n in df.items() if 1 < n <= cap}
 
-    index = _Index()
+    index = _Index(rare=rare_idf2)
     for (item, cluster_id), f in zip(old, old_features, strict=True):
-        index.add(item, f, cluster_id, _norm(f.weights, idf), normalize_link(item.link))
+        link = normalize_link(item.link) if item.link else ""
+        index.add(item, f, cluster_id, -1.0, link)  # the norm on demand
     result: dict[int, int] = {}
     for item, f in zip(new_items, new_features, strict=True):
-        norm = _norm(f.weights, idf)
+        norm = _norm(f, idf2)
         link = normalize_link(item.link)
-        cluster_id = _assign(item, f, norm, link, index, idf, rare_idf2, window_s, threshold)
+        cluster_id = _assign(item, f, norm, link, index, idf2, rare_idf2, window_s, threshold)
         result[item.id] = cluster_id
         index.add(item, f, cluster_id, norm, link)
     return result
@@ -334,7 +367,7 @@ def _assign(
     norm: float,
     link: str,
     index: _Index,
-    idf: dict[str, float],
+    idf2: dict[str, float],
     rare_idf2: dict[str, float],
     window_s: float,
     threshold: float,
@@ -350,23 +383,21 @@ def _assign(
             return index.clusters[number]
     partial: defaultdict[int, float] = defaultdict(float)
     for shingle in f.title:
-        idf2 = rare_idf2.get(shingle)
-        if idf2 is not None:
+        weight = rare_idf2.get(shingle)
+        if weight is not None:
             for number in index.postings.get(shingle, ())[-PER_SHINGLE:]:
-                partial[number] += idf2
+                partial[number] += weight
     items, norms = index.items, index.norms
-    candidates = heapq.nlargest(
-        CANDIDATES,
-        (
-            (dot / norms[number], number)
-            for number, dot in heapq.nlargest(3 * CANDIDATES, partial.items(), key=_second)
-            if items[number].source != item.source
-            and abs(items[number].time - item.time) <= window_s
-        ),
-    )
+    ranked = []
+    for number, dot in heapq.nlargest(3 * CANDIDATES, partial.items(), key=_second):
+        other = items[number]
+        if other.source != item.source and abs(other.time - item.time) <= window_s:
+            if norms[number] < 0:
+                norms[number] = _norm(index.features[number], idf2)
+            ranked.append((dot / norms[number], number))
     best_score, best_cluster = 0.0, item.id
-    for _, number in candidates:
-        score = _similarity(f, index.features[number], idf, norm, norms[number])
+    for _, number in heapq.nlargest(CANDIDATES, ranked):
+        score = _similarity(f, index.features[number], idf2, norm, norms[number])
         if score > best_score:
             best_score, best_cluster = score, index.clusters[number]
     return best_cluster if best_score >= threshold else item.id

@@ -48,6 +48,11 @@ class ParsedEntry:
     snippet: str
     enclosures: tuple[Enclosure, ...] = ()
     content_hash: str = ""
+    # Filled in the parse worker (`stories.prepare_entries`), so the cache's
+    # one writer does not have to: the search index's (title, body) text and
+    # the encoded clustering features.  None / "": computed later instead.
+    index_text: tuple[str, str] | None = None
+    cluster_features: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ keeps its identity and its state: it can never come back as new.
 
 from __future__ import annotations
 
-from newsreader.core import stories
+from newsreader.core import stories_schema
 from newsreader.core.media_schema import MIGRATION as MEDIA_MIGRATION
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -138,9 +138,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # 3: search index, story clusters, hot ranking (see stories.py); existing
     #    articles are only queued here: the sync indexes and clusters them
-    stories.MIGRATION,
-    # 4:
-    MEDIA_MIGRATION,  # full text, cached images, per-feed media settings
+    stories_schema.MIGRATION,
+    # 4: full text, cached images, per-feed media settings (see media.py)
+    MEDIA_MIGRATION,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -45,93 +45,12 @@ import re
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from newsreader.core import cluster, textindex
-
-MIGRATION: tuple[str, ...] = (
-    """
-    CREATE VIRTUAL TABLE article_fts USING fts5(
-        title, body, content='', tokenize='unicode61 remove_diacritics 2'
-    )
-    """,
-    "CREATE TABLE article_fts_pending (article_id INTEGER PRIMARY KEY)",
-    "CREATE TABLE cluster_pending (article_id INTEGER PRIMARY KEY)",
-    """
-    CREATE TABLE article_fts_stale (
-        id           INTEGER PRIMARY KEY,
-        article_id   INTEGER NOT NULL,
-        title        TEXT NOT NULL,
-        content_html TEXT NOT NULL,
-        summary_html TEXT NOT NULL
-    )
-    """,
-    """
-    CREATE TRIGGER article_fts_insert AFTER INSERT ON articles WHEN NEW.purged = 0 BEGIN
-        INSERT OR IGNORE INTO article_fts_pending(article_id) VALUES (NEW.id);
-        INSERT OR IGNORE INTO cluster_pending(article_id) VALUES (NEW.id);
-    END
-    """,
-    """
-    CREATE TRIGGER article_fts_update
-    AFTER UPDATE OF title, content_html, summary_html, purged ON articles BEGIN
-        INSERT INTO article_fts_stale(article_id, title, content_html, summary_html)
-        SELECT OLD.id, OLD.title, OLD.content_html, OLD.summary_html
-        WHERE OLD.purged = 0
-          AND NOT EXISTS (SELECT 1 FROM article_fts_pending WHERE article_id = OLD.id);
-        DELETE FROM article_fts_pending WHERE article_id = OLD.id AND NEW.purged != 0;
-        INSERT OR IGNORE INTO article_fts_pending(article_id) SELECT NEW.id WHERE NEW.purged = 0;
-    END
-    """,
-    """
-    CREATE TRIGGER article_fts_delete AFTER DELETE ON articles BEGIN
-        INSERT INTO article_fts_stale(article_id, title, content_html, summary_html)
-        SELECT OLD.id, OLD.title, OLD.content_html, OLD.summary_html
-        WHERE OLD.purged = 0
-          AND NOT EXISTS (SELECT 1 FROM article_fts_pending WHERE article_id = OLD.id);
-        DELETE FROM article_fts_pending WHERE article_id = OLD.id;
-        DELETE FROM cluster_pending WHERE article_id = OLD.id;
-    END
-    """,
-    "INSERT INTO article_fts_pending(article_id) SELECT id FROM articles WHERE purged = 0",
-    """
-    CREATE TABLE article_cluster (
-        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
-        cluster_id INTEGER NOT NULL
-    )
-    """,
-    "CREATE INDEX article_cluster_by_cluster ON article_cluster(cluster_id)",
-    "INSERT INTO cluster_pending(article_id) SELECT id FROM articles WHERE purged = 0",
-    """
-    CREATE TABLE clusters (
-        cluster_id INTEGER PRIMARY KEY,
-        head       INTEGER NOT NULL,
-        sources    INTEGER NOT NULL,
-        articles   INTEGER NOT NULL,
-        newest     REAL NOT NULL,
-        weight     REAL NOT NULL,
-        hot_key    REAL NOT NULL
-    )
-    """,
-    "CREATE INDEX clusters_hot ON clusters(hot_key DESC, cluster_id DESC)",
-    "CREATE TABLE cluster_dirty (cluster_id INTEGER PRIMARY KEY)",
-    """
-    CREATE TRIGGER cluster_member_gone AFTER DELETE ON article_cluster BEGIN
-        INSERT OR IGNORE INTO cluster_dirty(cluster_id) VALUES (OLD.cluster_id);
-    END
-    """,
-    """
-    CREATE TRIGGER cluster_member_purged AFTER UPDATE OF purged ON articles
-    WHEN NEW.purged != 0 AND OLD.purged = 0 BEGIN
-        INSERT OR IGNORE INTO cluster_dirty(cluster_id)
-        SELECT cluster_id FROM article_cluster WHERE article_id = NEW.id;
-        DELETE FROM cluster_pending WHERE article_id = NEW.id;
-    END
-    """,
-    "ALTER TABLE feeds ADD COLUMN hot_weight REAL NOT NULL DEFAULT 1.0",
-    "CREATE TABLE story_settings (name TEXT PRIMARY KEY, value REAL NOT NULL)",
-)
+from newsreader.core.model import ParsedEntry, ParsedFeed
+from newsreader.core.stories_schema import MIGRATION as MIGRATION  # re-exported
 
 _CHUNK = 500  # ids per IN (...) list
 TITLE_RANK_WEIGHT = 2.0  # bm25 weight of the title column (the body's is 1)
@@ -154,6 +73,21 @@ def fts_body(content_html: str, summary_html: str) -> str:
     from newsreader.core.sanitize import html_to_text
 
     return textindex.index_text(html_to_text(content_html or summary_html))
+
+
+def prepare_entry(entry: ParsedEntry) -> ParsedEntry:
+    """`entry` with its index text and clustering features filled in: the
+    sync's parse workers call this (`prepare_entries`), so that CPU work runs
+    in parallel with parsing instead of in the cache's one writer."""
+    return replace(
+        entry,
+        index_text=(fts_title(entry.title), fts_body(entry.content_html, entry.summary_html)),
+        cluster_features=cluster.encode_features(cluster.features(entry.title, entry.snippet)),
+    )
+
+
+def prepare_entries(feed: ParsedFeed) -> ParsedFeed:
+    return replace(feed, entries=tuple(prepare_entry(e) for e in feed.entries))
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
@@ -188,15 +122,19 @@ _PENDING_SELECT = """SELECT a.id, a.title, a.content_html, a.summary_html
 def prepare_index(
     conn: sqlite3.Connection, limit: int | None = None, ids: Sequence[int] | None = None
 ) -> IndexWork:
-    """Read (no write) up to `_CHUNK` stale rows and `limit` queued articles
-    (lowest ids first, or only those among `ids`) and compute their index text."""
+    """Read (no write) up to `_CHUNK` stale rows and, once no more stale
+    rows wait, `limit` queued articles (lowest ids first, or only those
+    among `ids`), and compute their index text."""
     stale = conn.execute(
         "SELECT id, article_id, title, content_html, summary_html FROM article_fts_stale"
         " ORDER BY id LIMIT ?",
         (_CHUNK,),
     ).fetchall()
     limit = _CHUNK if limit is None else limit
-    if limit <= 0:
+    if limit <= 0 or len(stale) == _CHUNK:
+        # Old text first, all of it: an article's new text must never go in
+        # while its old text is still in the index (a contentless index
+        # would then hold the rowid twice, and break).
         rows = []
     elif ids is None:
         rows = conn.execute(_PENDING_SELECT + " ORDER BY p.article_id LIMIT ?", (limit,)).fetchall()
@@ -317,6 +255,33 @@ def search_ids(
     return [int(r[0]) for r in conn.execute(sql, params)]
 
 
+def match_batches(
+    conn: sqlite3.Connection, expression: str, batch: int = 500
+) -> Generator[list[tuple[int, float]], None, None]:
+    """The index's matches for an FTS5 `expression` (`textindex.build_query`),
+    newest first (highest id first) in batches of (id, bm25 score: lower is
+    better, title words counting `TITLE_RANK_WEIGHT` times).
+
+    Walking the index by rowid stops as soon as the caller has enough, so a
+    word held by half the cache costs no more than a rare one; sorting every
+    match by date or by bm25 in SQL would read all of them first."""
+    last: int | None = None
+    while True:
+        sql = (
+            f"SELECT rowid, bm25(article_fts, {TITLE_RANK_WEIGHT}, 1.0) FROM article_fts"
+            " WHERE article_fts MATCH ?"
+        )
+        params: list[object] = [expression]
+        if last is not None:
+            sql += " AND rowid < ?"
+            params.append(last)
+        rows = conn.execute(sql + " ORDER BY rowid DESC LIMIT ?", [*params, batch]).fetchall()
+        if not rows:
+            return
+        yield [(int(r[0]), float(r[1])) for r in rows]
+        last = int(rows[-1][0])
+
+
 def match_clause(query: str, column: str = "a.id") -> tuple[str, list[object]]:
     """A WHERE condition (and its parameter) restricting `column` to the
     articles matching `query`; it matches nothing when the query has no
@@ -332,8 +297,11 @@ def match_clause(query: str, column: str = "a.id") -> tuple[str, list[object]]:
 _ITEM_COLUMNS = "a.id, a.feed_id, a.sort_date, a.title, a.snippet, a.link"
 
 
-def _item(row: Sequence[object]) -> cluster.Item:
+def _item(row: Sequence[object], features: str = "") -> cluster.Item:
+    """An article for `cluster.cluster`, with its features: those stored
+    when it was clustered, else computed now."""
     aid, feed_id, sort_date, title, snippet, link = row[:6]
+    found = cluster.decode_features(features) if features else None
     return cluster.Item(
         id=int(aid),  # type: ignore[call-overload]
         source=int(feed_id),  # type: ignore[call-overload]
@@ -341,6 +309,7 @@ def _item(row: Sequence[object]) -> cluster.Item:
         title=str(title),
         lead=str(snippet),
         link=str(link),
+        features=found or cluster.features(str(title), str(snippet)),
     )
 
 
@@ -355,12 +324,25 @@ def _intervals(times: Iterable[float], margin: float) -> list[tuple[float, float
     return merged
 
 
+@dataclass(frozen=True, slots=True)
+class ClusterWork:
+    """Clusters computed outside a write transaction (`prepare_clusters`),
+    for `apply_clusters`: {article id: cluster id}, and the new articles'
+    encoded features, kept so the next syncs need not compute them again."""
+
+    assigned: dict[int, int]
+    features: dict[int, str]
+
+    def __bool__(self) -> bool:
+        return bool(self.assigned)
+
+
 def prepare_clusters(
     conn: sqlite3.Connection,
     ids: Sequence[int] | None = None,
     window_hours: float = cluster.WINDOW_HOURS,
     batch: int | None = None,
-) -> dict[int, int]:
+) -> ClusterWork:
     """Compute (no write) the clusters of up to `batch` (default
     `CLUSTER_BATCH`) articles not clustered yet: the queued ones, or those
     among `ids`, oldest first.  `apply_clusters` writes the result; the next
@@ -368,7 +350,7 @@ def prepare_clusters(
     batch = CLUSTER_BATCH if batch is None else batch
     if ids is None:
         rows = conn.execute(
-            f"""SELECT {_ITEM_COLUMNS} FROM cluster_pending p
+            f"""SELECT {_ITEM_COLUMNS}, p.features FROM cluster_pending p
                 JOIN articles a ON a.id = p.article_id
                 WHERE a.purged = 0 ORDER BY a.sort_date, a.id LIMIT ?""",
             (batch,),
@@ -377,31 +359,46 @@ def prepare_clusters(
         rows = []
         for chunk in _chunks(list(ids)):
             rows += conn.execute(
-                f"""SELECT {_ITEM_COLUMNS} FROM articles a
+                f"""SELECT {_ITEM_COLUMNS}, ifnull(p.features, '') FROM articles a
                     LEFT JOIN article_cluster c ON c.article_id = a.id
+                    LEFT JOIN cluster_pending p ON p.article_id = a.id
                     WHERE c.article_id IS NULL AND a.purged = 0 AND a.id IN ({_marks(chunk)})""",
                 chunk,
             ).fetchall()
-    new = sorted((_item(r) for r in rows), key=lambda i: (i.time, i.id))[:batch]
+    new = sorted((_item(r, r[6]) for r in rows), key=lambda i: (i.time, i.id))[:batch]
     if not new:
-        return {}
+        return ClusterWork({}, {})
     window_s = window_hours * 3600
     known: list[tuple[cluster.Item, int]] = []
     for low, high in _intervals((i.time for i in new), window_s):
-        for row in conn.execute(
-            f"""SELECT {_ITEM_COLUMNS}, c.cluster_id FROM articles a
-                JOIN article_cluster c ON c.article_id = a.id
-                WHERE a.purged = 0 AND a.sort_date BETWEEN ? AND ?""",
+        # Title and lead only when the features were not stored (never, since
+        # the features column came with the table; kept for safety).
+        for aid, feed_id, sort_date, link, cid, features in conn.execute(
+            """SELECT a.id, a.feed_id, a.sort_date, a.link, c.cluster_id, c.features
+               FROM articles a JOIN article_cluster c ON c.article_id = a.id
+               WHERE a.purged = 0 AND a.sort_date BETWEEN ? AND ?""",
             (low, high),
         ):
-            known.append((_item(row), int(row[6])))
-    return cluster.cluster(new, known, window_s=window_s)
+            found = cluster.decode_features(features)
+            if found is None:
+                title, lead = conn.execute(
+                    "SELECT title, snippet FROM articles WHERE id = ?", (aid,)
+                ).fetchone()
+                found = cluster.features(title, lead)
+            item = cluster.Item(aid, feed_id, sort_date, "", "", link, found)
+            known.append((item, int(cid)))
+    assigned = cluster.cluster(new, known, window_s=window_s)
+    return ClusterWork(
+        assigned,
+        {i.id: cluster.encode_features(i.features) for i in new if i.features is not None},
+    )
 
 
-def apply_clusters(conn: sqlite3.Connection, assigned: Mapping[int, int]) -> dict[int, int]:
+def apply_clusters(conn: sqlite3.Connection, work: ClusterWork) -> dict[int, int]:
     """Write `prepare_clusters`' result (inside the caller's write
     transaction), leaving out articles deleted or clustered meanwhile, and
     bring the touched clusters' hot rows up to date.  Returns what it wrote."""
+    assigned = work.assigned
     if not assigned:
         return {}
     live = _still(
@@ -412,7 +409,8 @@ def apply_clusters(conn: sqlite3.Connection, assigned: Mapping[int, int]) -> dic
     )
     written = {aid: cid for aid, cid in assigned.items() if aid in live}
     conn.executemany(
-        "INSERT INTO article_cluster(article_id, cluster_id) VALUES (?, ?)", written.items()
+        "INSERT INTO article_cluster(article_id, cluster_id, features) VALUES (?, ?, ?)",
+        [(aid, cid, work.features.get(aid, "")) for aid, cid in written.items()],
     )
     conn.executemany(
         "DELETE FROM cluster_pending WHERE article_id = ?", [(aid,) for aid in assigned]
@@ -432,8 +430,8 @@ def cluster_articles(
     left as they are.  `Store.update_stories` does the same in short
     transactions."""
     found: dict[int, int] = {}
-    while assigned := prepare_clusters(conn, ids, window_hours):
-        found.update(apply_clusters(conn, assigned))  # bounded memory for a whole cache
+    while work := prepare_clusters(conn, ids, window_hours):
+        found.update(apply_clusters(conn, work))  # bounded memory for a whole cache
     return found
 
 

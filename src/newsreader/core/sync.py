@@ -69,8 +69,10 @@ def parse_body(
     a warm sync (all 304s, nothing to parse) and for the sync's memory.
     """
     from newsreader.core.parse import parse_feed
+    from newsreader.core.stories import prepare_entries
 
-    return parse_feed(content, url, headers, encoding_override)
+    # Index text and clustering features too: CPU work the writer is spared.
+    return prepare_entries(parse_feed(content, url, headers, encoding_override))
 
 
 def exit_with_parent(parent_pid: int, poll_s: float = 1.0) -> None:

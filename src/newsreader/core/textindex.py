@@ -69,6 +69,8 @@ def _nfkc(match: re.Match[str]) -> str:
 def normalize(text: str) -> str:
     """NFKC, applied only where it matters for search (`_COMPAT`): full NFKC
     of a Chinese text costs more than all the rest of its indexing."""
+    if text.isascii():  # a C-speed check: plain English has nothing to fold
+        return text
     return _COMPAT.sub(_nfkc, text)
 
 
@@ -83,8 +85,8 @@ def _spaced(match: re.Match[str]) -> str:
 
 def index_text(text: str) -> str:
     """`text` as FTS5 (unicode61) should index it: every CJK character apart."""
-    if not text:
-        return ""
+    if not text or text.isascii():
+        return text
     return _CJK_SPAN.sub(_spaced, normalize(text))
 
 
