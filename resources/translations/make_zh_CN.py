@@ -240,6 +240,49 @@ for _context, _texts in {
 }.items():
     ZH[_context].update(_texts)
 
+# Offline reading: per-feed full text and images, the cache in Preferences.
+for _context, _texts in {
+    "FeedPropertiesDialog": {
+        "Full article": "全文",
+        "Full article:": "全文：",
+        "Automatic": "自动",
+        "Always fetch": "总是获取",
+        "Never": "从不",
+        "Fetch the article's web page for offline reading. Automatic: only when "
+        "the feed sends a summary instead of the whole article.": (
+            "获取文章网页以便离线阅读。自动：仅当订阅源只提供摘要而非全文时获取。"
+        ),
+        "Download images for offline reading": "下载图片以便离线阅读",
+    },
+    "PreferencesDialog": {
+        "Offline reading": "离线阅读",
+        "Download full text and images for offline reading": "下载全文和图片以便离线阅读",
+        "Each feed can turn them off in its Feed properties.": "每个订阅源可在其“订阅源属性”中单独关闭。",
+        "Cache": "缓存",
+        "Cache size": "缓存大小",
+        "Size:": "大小：",
+        "Cache limit": "缓存上限",
+        "Cache limit unit": "缓存上限单位",
+        "Limit:": "上限：",
+        "Over the limit, the images and full texts read longest ago go first.": (
+            "超出上限时，最早读过的文章的图片和全文最先删除。"
+        ),
+        "Clear cache…": "清除缓存…",
+        "Delete all cached full texts and images (%1)? This cannot be undone. "
+        "Articles keep the content their feeds sent; new articles are cached again.": (
+            "删除所有缓存的全文和图片（%1）？此操作无法撤销。"
+            "文章保留订阅源提供的内容；新文章会重新缓存。"
+        ),
+        "Delete cached content": "删除缓存内容",
+        "Keep it": "保留",
+        "Measuring…": "正在计算…",
+        "Clearing the cache…": "正在清除缓存…",
+        "Cache cleared: %1 freed.": "缓存已清除：释放了 %1。",
+        "The cache could not be read: %1": "无法读取缓存：%1",
+    },
+}.items():
+    ZH[_context].update(_texts)
+
 
 def check() -> None:
     sys.path.insert(0, str(ROOT / "src"))

@@ -384,6 +384,34 @@ or start with a few suggested news sources in English and Chinese.</source>
       <source>Last success:</source>
       <translation>上次成功：</translation>
     </message>
+    <message>
+      <source>Full article</source>
+      <translation>全文</translation>
+    </message>
+    <message>
+      <source>Full article:</source>
+      <translation>全文：</translation>
+    </message>
+    <message>
+      <source>Automatic</source>
+      <translation>自动</translation>
+    </message>
+    <message>
+      <source>Always fetch</source>
+      <translation>总是获取</translation>
+    </message>
+    <message>
+      <source>Never</source>
+      <translation>从不</translation>
+    </message>
+    <message>
+      <source>Fetch the article's web page for offline reading. Automatic: only when the feed sends a summary instead of the whole article.</source>
+      <translation>获取文章网页以便离线阅读。自动：仅当订阅源只提供摘要而非全文时获取。</translation>
+    </message>
+    <message>
+      <source>Download images for offline reading</source>
+      <translation>下载图片以便离线阅读</translation>
+    </message>
   </context>
   <context>
     <name>FeedHealthDialog</name>
@@ -548,6 +576,78 @@ or start with a few suggested news sources in English and Chinese.</source>
     <message>
       <source>Reading a hot story marks its other sources read</source>
       <translation>阅读热点新闻时，将其他来源的同一报道标为已读</translation>
+    </message>
+    <message>
+      <source>Offline reading</source>
+      <translation>离线阅读</translation>
+    </message>
+    <message>
+      <source>Download full text and images for offline reading</source>
+      <translation>下载全文和图片以便离线阅读</translation>
+    </message>
+    <message>
+      <source>Each feed can turn them off in its Feed properties.</source>
+      <translation>每个订阅源可在其“订阅源属性”中单独关闭。</translation>
+    </message>
+    <message>
+      <source>Cache</source>
+      <translation>缓存</translation>
+    </message>
+    <message>
+      <source>Cache size</source>
+      <translation>缓存大小</translation>
+    </message>
+    <message>
+      <source>Size:</source>
+      <translation>大小：</translation>
+    </message>
+    <message>
+      <source>Cache limit</source>
+      <translation>缓存上限</translation>
+    </message>
+    <message>
+      <source>Cache limit unit</source>
+      <translation>缓存上限单位</translation>
+    </message>
+    <message>
+      <source>Limit:</source>
+      <translation>上限：</translation>
+    </message>
+    <message>
+      <source>Over the limit, the images and full texts read longest ago go first.</source>
+      <translation>超出上限时，最早读过的文章的图片和全文最先删除。</translation>
+    </message>
+    <message>
+      <source>Clear cache…</source>
+      <translation>清除缓存…</translation>
+    </message>
+    <message>
+      <source>Delete all cached full texts and images (%1)? This cannot be undone. Articles keep the content their feeds sent; new articles are cached again.</source>
+      <translation>删除所有缓存的全文和图片（%1）？此操作无法撤销。文章保留订阅源提供的内容；新文章会重新缓存。</translation>
+    </message>
+    <message>
+      <source>Delete cached content</source>
+      <translation>删除缓存内容</translation>
+    </message>
+    <message>
+      <source>Keep it</source>
+      <translation>保留</translation>
+    </message>
+    <message>
+      <source>Measuring…</source>
+      <translation>正在计算…</translation>
+    </message>
+    <message>
+      <source>Clearing the cache…</source>
+      <translation>正在清除缓存…</translation>
+    </message>
+    <message>
+      <source>Cache cleared: %1 freed.</source>
+      <translation>缓存已清除：释放了 %1。</translation>
+    </message>
+    <message>
+      <source>The cache could not be read: %1</source>
+      <translation>无法读取缓存：%1</translation>
     </message>
   </context>
   <context>

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from newsreader.core.paths import AppPaths
 from newsreader.core.resources import resource_path
-from newsreader.core.settings import load_settings
+from newsreader.core.settings import load_settings, sync_media_options
 from newsreader.core.storage import Store
 from newsreader.qt.article_media import ArticleMedia
 from newsreader.qt.icons import icon
@@ -97,6 +97,7 @@ def build_window(
             "interval_min": settings.sync_interval_minutes,
             "retention_days": settings.retention_days,
             "cache_dir": str(paths.cache_dir),  # full text and images (core/media.py)
+            **sync_media_options(settings),
         }
         options.update(sync_options or {})
         controller = SyncController(paths.database, options, window)

@@ -30,3 +30,14 @@ def test_unknown_theme_falls_back_to_system(tmp_path: Path) -> None:
     assert (loaded.theme, loaded.language, loaded.retention_days) == ("system", "en", 7)
     path.write_text(json.dumps({"theme": 3}))
     assert load_settings(path).theme == "system"
+
+
+def test_offline_settings_default_on_with_a_1_gb_limit(tmp_path: Path) -> None:
+    from newsreader.core.media import DEFAULT_CACHE_CAP
+    from newsreader.core.settings import sync_media_options
+
+    assert sync_media_options(Settings()) == {"media": True, "cache_cap_bytes": DEFAULT_CACHE_CAP}
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"offline_media": False, "cache_limit_mb": 0}))
+    loaded = load_settings(path)  # no limit of zero (or less): the default instead
+    assert (loaded.offline_media, loaded.cache_limit_mb) == (False, 1024)

@@ -41,7 +41,7 @@ from newsreader.ui.main_window import MainWindow
 # Words that stay as they are in a Chinese UI: formats, protocols, units, keys.
 ALLOWED = re.compile(
     r"OPML|URL|HTTP|https?://\S+|example\.com|\bms\b|\*\.\w+|\((?:&)?[A-Z]\)|\bEnglish\b"
-    r"|\b(?:Ctrl|Shift|Alt|Space|Return|Enter|Del|F\d+)\b"
+    r"|\b(?:Ctrl|Shift|Alt|Space|Return|Enter|Del|F\d+)\b|\b[KMG]B\b"
 )
 
 
@@ -103,7 +103,13 @@ def window_texts(window: MainWindow) -> list[str]:
 
 def dialog_texts(window: MainWindow) -> dict[str, list[str]]:
     dialogs: dict[str, QDialog] = {
-        "preferences": PreferencesDialog(window.settings, window.registry, window),
+        "preferences": PreferencesDialog(
+            window.settings,
+            window.registry,
+            window,
+            store=window.store,
+            cache_dir=window.paths.cache_dir,
+        ),
         "add feed": AddFeedDialog(window.store, window),
         "feed health": FeedHealthDialog(window.store, window),
         "shortcuts": ShortcutsDialog(window.registry, window),

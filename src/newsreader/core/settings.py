@@ -31,9 +31,16 @@ class Settings:
     theme: str = "system"  # one of THEMES; "system" follows the desktop's colour scheme
     mark_story_read: bool = True  # reading a hot story marks its other sources read
     shortcuts: dict[str, str] = field(default_factory=dict)  # action id -> keys
+    offline_media: bool = True  # sync full text and images for offline reading
+    cache_limit_mb: int = 1024  # offline cache cap (core/media.py DEFAULT_CACHE_CAP)
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
+
+
+def sync_media_options(settings: Settings) -> dict[str, object]:
+    """The sync options (qt/sync_bridge.py) that follow the offline-content settings."""
+    return {"media": settings.offline_media, "cache_cap_bytes": settings.cache_limit_mb << 20}
 
 
 def load_settings(path: Path) -> Settings:
@@ -52,6 +59,8 @@ def load_settings(path: Path) -> Settings:
             del values[key]
     if values.get("theme", "system") not in THEMES:
         del values["theme"]
+    if values.get("cache_limit_mb", 1) < 1:
+        del values["cache_limit_mb"]
     return Settings(**values)
 
 

@@ -108,11 +108,14 @@ class SyncService:
         parse_processes: int | None = None,
         cache_dir: Path | None = None,
         media: bool = True,
+        cache_cap_bytes: int | None = None,
     ) -> None:
         self.store = Store(db_path)
         # Full text and images (core/media.py) need a cache dir; off without one.
         self.cache_dir = cache_dir
         self.media = media
+        # The offline cache's size limit; None: media.DEFAULT_CACHE_CAP.
+        self.cache_cap_bytes = cache_cap_bytes
         self.media_report: MediaReport | None = None
         self.fetcher = Fetcher(limits or FetchLimits())
         self.max_workers = max_workers
@@ -248,8 +251,14 @@ class SyncService:
             return None
         if self._media_fetchers is None:
             self._media_fetchers = media.MediaFetchers.create(self.fetcher.limits)
+        cap = media.DEFAULT_CACHE_CAP if self.cache_cap_bytes is None else self.cache_cap_bytes
         return media.run(
-            self.store, self._media_fetchers, self.cache_dir, new_ids=new_ids, cancel=cancel
+            self.store,
+            self._media_fetchers,
+            self.cache_dir,
+            new_ids=new_ids,
+            cancel=cancel,
+            cap_bytes=cap,
         )
 
     def _fetch_all(self, feeds: list[Feed], cancel: threading.Event) -> Iterator[_Fetched]:

@@ -8,6 +8,10 @@ while 200 feeds synced.  The child is the cache's one writer.
 `SyncWorker` lives on a QThread in the GUI process; it forwards commands to
 the child and turns the child's messages (plain, picklable values) into Qt
 signals.  `SyncController` is the GUI-side facade.
+
+Options are fixed when the child starts, except `LIVE_OPTIONS` (what
+Preferences can change while the app runs): they travel with every sync
+request, so a changed setting applies from the next sync on.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ from newsreader.core.model import SyncReport
 
 _CONTEXT = multiprocessing.get_context("spawn")
 _LIVE_WORKERS: weakref.WeakSet[SyncWorker] = weakref.WeakSet()
+
+# Full text and images on/off, and the offline cache's size limit in bytes.
+LIVE_OPTIONS = ("media", "cache_cap_bytes")
 
 
 @atexit.register
@@ -62,7 +69,8 @@ def sync_process_main(
                 return
             if message[0] != "sync":
                 return
-            _, feed_ids, force = message
+            _, feed_ids, force, live = message
+            options = {**options, **live}
             cancel.clear()
             try:
                 if service is None:
@@ -75,7 +83,10 @@ def sync_process_main(
                         parse_processes=options.get("parse_processes"),
                         cache_dir=Path(options["cache_dir"]) if options.get("cache_dir") else None,
                         media=options.get("media", True),
+                        cache_cap_bytes=options.get("cache_cap_bytes"),
                     )
+                service.media = options.get("media", True)
+                service.cache_cap_bytes = options.get("cache_cap_bytes")
                 todo, deferred = service.feeds_to_sync(feed_ids, force=force)
                 conn.send(("started", len(todo) + len(deferred)))
 
@@ -129,7 +140,8 @@ class SyncWorker(QObject):
     def run_sync(self, feed_ids: list[int] | None, force: bool) -> None:
         try:
             conn = self._connection()
-            conn.send(("sync", feed_ids, force))
+            live = {k: self._options[k] for k in LIVE_OPTIONS if k in self._options}
+            conn.send(("sync", feed_ids, force, live))
             while True:
                 message = conn.recv()
                 kind = message[0]
@@ -149,6 +161,10 @@ class SyncWorker(QObject):
             )
             self.failed.emit(message.replace("%1", repr(exc)))
             self.finished.emit(SyncReport(cancelled=True))
+
+    @Slot(object)
+    def update_options(self, changes: dict[str, Any]) -> None:
+        self._options = {**self._options, **changes}
 
     def kill_process(self) -> None:
         """Called from the GUI thread as a last resort on quit."""
@@ -187,6 +203,7 @@ class SyncController(QObject):
     finished = Signal(object)
     failed = Signal(str)
     _request = Signal(object, bool)
+    _options = Signal(object)
     _close = Signal()
 
     def __init__(self, db_path: Path, options: dict[str, Any] | None = None,
@@ -197,6 +214,7 @@ class SyncController(QObject):
         self._worker = SyncWorker(db_path, options or {})
         self._worker.moveToThread(self._thread)
         self._request.connect(self._worker.run_sync)
+        self._options.connect(self._worker.update_options)
         self._close.connect(self._worker.close)
         self._worker.started.connect(self.started)
         self._worker.feed_done.connect(self.feed_done)
@@ -220,6 +238,13 @@ class SyncController(QObject):
             return
         self._running = True
         self._request.emit(feed_ids, force)
+
+    def set_options(self, changes: dict[str, Any]) -> None:
+        """Change `LIVE_OPTIONS` from the next sync on (a running one keeps its own)."""
+        unknown = set(changes) - set(LIVE_OPTIONS)
+        if unknown:
+            raise ValueError(f"Options fixed at start: {sorted(unknown)}")
+        self._options.emit(dict(changes))
 
     def cancel(self) -> None:
         self._queued = None

@@ -1,11 +1,14 @@
 """Dialogs: add feed, feed properties, feed health, shortcuts, preferences.
 
-Network work (feed discovery) runs on a worker thread; the dialog stays
-responsive and shows what it found.
+Network work (feed discovery) and walks of the offline cache (its size,
+clearing it) run on worker threads; the dialog stays responsive and shows
+what they found.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QLocale, QObject, QRunnable, QThreadPool, Signal
@@ -16,6 +19,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QKeySequenceEdit,
     QLabel,
@@ -31,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from newsreader.core import media
 from newsreader.core.model import FeedStatus
 from newsreader.core.settings import THEMES, Settings
 from newsreader.core.storage import Store
@@ -97,6 +103,51 @@ class _DiscoverTask(QRunnable):
             self.signals.failed.emit(message.replace("%1", repr(exc)))
         finally:
             fetcher.close()
+
+
+def format_size(size: int) -> str:
+    """Bytes as the cache section shows them: KB below 1 MB, then MB, then GB."""
+    locale = QLocale()
+    if size < 1 << 20:
+        return f"{locale.toString((size + 1023) >> 10)} KB"
+    if size < 1 << 30:
+        return f"{locale.toString(size / (1 << 20), 'f', 1)} MB"
+    return f"{locale.toString(size / (1 << 30), 'f', 2)} GB"
+
+
+class _CacheSignals(QObject):
+    size = Signal(int)  # bytes the offline cache holds
+    cleared = Signal(int)  # bytes freed
+    failed = Signal(str)
+
+
+class _CacheTask(QRunnable):
+    """Measures (or clears, then measures) the offline cache on a pool thread.
+
+    Summing the full texts and deleting thousands of image files can take
+    long on a large cache; the task opens its own connection to the cache.
+    """
+
+    def __init__(self, db_path: Path, cache_dir: Path, *, clear: bool) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.cache_dir = cache_dir
+        self.clear = clear
+        self.signals = _CacheSignals()
+
+    def run(self) -> None:
+        from newsreader.core.errors import NewsreaderError
+        from newsreader.core.storage import Store
+
+        try:
+            with Store(self.db_path) as store:
+                if self.clear:
+                    self.signals.cleared.emit(media.clear_cache(store, self.cache_dir))
+                self.signals.size.emit(media.cache_size_bytes(store))
+        except (NewsreaderError, OSError) as exc:
+            self.signals.failed.emit(str(exc))
+        except Exception as exc:  # noqa: BLE001 - shown in the dialog, never a crash
+            self.signals.failed.emit(repr(exc))
 
 
 class AddFeedDialog(QDialog):
@@ -214,6 +265,23 @@ class FeedPropertiesDialog(QDialog):
         self.encoding.setCurrentText(feed.encoding_override)
         self.encoding.setToolTip(self.tr("Leave empty to detect the encoding automatically"))
         form.addRow(self.tr("Encoding:"), self.encoding)
+        self._media = media.feed_settings(store, feed_id)
+        self.full_text = QComboBox(self)
+        self.full_text.setAccessibleName(self.tr("Full article"))
+        for value, text in (("auto", self.tr("Automatic")), ("always", self.tr("Always fetch")),
+                            ("never", self.tr("Never"))):  # fmt: skip
+            self.full_text.addItem(text, value)
+        self.full_text.setCurrentIndex(max(0, self.full_text.findData(self._media.full_text)))
+        self.full_text.setToolTip(
+            self.tr(
+                "Fetch the article's web page for offline reading. Automatic: only when "
+                "the feed sends a summary instead of the whole article."
+            )
+        )
+        form.addRow(self.tr("Full article:"), self.full_text)
+        self.images = QCheckBox(self.tr("Download images for offline reading"), self)
+        self.images.setChecked(self._media.images)
+        form.addRow(self.images)
         status = status_text(feed.status) + (
             f" (HTTP {feed.http_status})" if feed.http_status else ""
         )
@@ -240,6 +308,11 @@ class FeedPropertiesDialog(QDialog):
             interval_minutes=self.interval.value(),
             encoding_override=enc if enc != self._feed.encoding_override else None,
         )
+        chosen = replace(
+            self._media, full_text=str(self.full_text.currentData()), images=self.images.isChecked()
+        )
+        if chosen != self._media:  # unchanged: the articles' media state stays as it is
+            media.set_feed_settings(self.store, self.feed_id, chosen)
         self.accept()
 
 
@@ -305,13 +378,23 @@ class ShortcutsDialog(QDialog):
 
 
 class PreferencesDialog(QDialog):
-    """General settings and the shortcut editor (conflicts refused with a message)."""
+    """General settings, offline reading and its cache, and the shortcut editor.
+
+    With `store` and `cache_dir` the Offline page shows the cache's size
+    (measured on a pool thread: the dialog opens at once) and can clear it;
+    `cache_cleared` then tells the caller to redraw what it shows.
+    """
+
+    MB_PER_GB = 1024
 
     def __init__(
         self,
         settings: Settings,
         registry: ActionRegistry,
         parent: QWidget | None = None,
+        *,
+        store: Store | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Preferences"))
@@ -370,6 +453,7 @@ class PreferencesDialog(QDialog):
         form.addRow(self.language_note)
         self.language.currentIndexChanged.connect(self._language_changed)
         tabs.addTab(general, self.tr("General"))
+        tabs.addTab(self._offline_page(store, cache_dir), self.tr("Offline reading"))
 
         keys_page = QWidget(self)
         keys_layout = QVBoxLayout(keys_page)
@@ -415,6 +499,149 @@ class PreferencesDialog(QDialog):
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _offline_page(self, store: Store | None, cache_dir: Path | None) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        self.offline_media = QCheckBox(
+            self.tr("Download full text and images for offline reading"), page
+        )
+        self.offline_media.setChecked(self.settings.offline_media)
+        layout.addWidget(self.offline_media)
+        hint = QLabel(self.tr("Each feed can turn them off in its Feed properties."), page)
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+
+        box = QGroupBox(self.tr("Cache"), page)
+        form = QFormLayout(box)
+        self.cache_size = QLabel(box)
+        self.cache_size.setAccessibleName(self.tr("Cache size"))
+        form.addRow(self.tr("Size:"), self.cache_size)
+        limit_row = QHBoxLayout()
+        self.cache_limit = QSpinBox(box)
+        self.cache_limit.setAccessibleName(self.tr("Cache limit"))
+        self.cache_limit_unit = QComboBox(box)
+        self.cache_limit_unit.setAccessibleName(self.tr("Cache limit unit"))
+        self.cache_limit_unit.addItem("MB", 1)
+        self.cache_limit_unit.addItem("GB", self.MB_PER_GB)
+        limit_mb = self.settings.cache_limit_mb
+        in_gb = limit_mb % self.MB_PER_GB == 0
+        self.cache_limit_unit.setCurrentIndex(1 if in_gb else 0)
+        self._set_limit_range()
+        self.cache_limit.setValue(limit_mb // self.MB_PER_GB if in_gb else limit_mb)
+        self.cache_limit_unit.currentIndexChanged.connect(self._limit_unit_changed)
+        limit_row.addWidget(self.cache_limit)
+        limit_row.addWidget(self.cache_limit_unit)
+        limit_row.addStretch(1)
+        form.addRow(self.tr("Limit:"), limit_row)
+        limit_hint = QLabel(
+            self.tr("Over the limit, the images and full texts read longest ago go first."), box
+        )
+        limit_hint.setWordWrap(True)
+        form.addRow(limit_hint)
+        self.clear_button = QPushButton(self.tr("Clear cache…"), box)
+        self.clear_button.clicked.connect(self._ask_clear)
+        form.addRow(self.clear_button)
+        # The confirmation stays inside the dialog: one more click, no message box.
+        self.clear_confirm = QWidget(box)
+        confirm_layout = QVBoxLayout(self.clear_confirm)
+        confirm_layout.setContentsMargins(0, 0, 0, 0)
+        self.clear_question = QLabel(self.clear_confirm)
+        self.clear_question.setWordWrap(True)
+        confirm_layout.addWidget(self.clear_question)
+        confirm_buttons = QHBoxLayout()
+        self.clear_yes = QPushButton(self.tr("Delete cached content"), self.clear_confirm)
+        self.clear_yes.clicked.connect(self.clear_cache)
+        self.clear_no = QPushButton(self.tr("Keep it"), self.clear_confirm)
+        self.clear_no.clicked.connect(self._cancel_clear)
+        confirm_buttons.addWidget(self.clear_yes)
+        confirm_buttons.addWidget(self.clear_no)
+        confirm_buttons.addStretch(1)
+        confirm_layout.addLayout(confirm_buttons)
+        self.clear_confirm.hide()
+        form.addRow(self.clear_confirm)
+        self.cache_message = QLabel(box)
+        self.cache_message.setWordWrap(True)
+        form.addRow(self.cache_message)
+        layout.addWidget(box)
+        layout.addStretch(1)
+
+        self.cache_size_bytes: int | None = None  # None until measured
+        self.cache_cleared = False
+        self._cache_paths = (store.path, cache_dir) if store and cache_dir else None
+        self._cache_tasks: list[_CacheTask] = []  # keeps the signal objects alive
+        if self._cache_paths is None:
+            self.cache_size.setText("—")
+            self.clear_button.setEnabled(False)
+        else:
+            self.cache_size.setText(self.tr("Measuring…"))
+            self._start_cache_task(clear=False)
+        return page
+
+    def _set_limit_range(self) -> None:
+        per_unit = int(self.cache_limit_unit.currentData())
+        self.cache_limit.setRange(1, (1 << 20) // per_unit)  # up to 1 TB
+
+    def _limit_unit_changed(self, _index: int) -> None:
+        """Keep the limit when the unit changes (rounded up to a whole GB)."""
+        per_unit = int(self.cache_limit_unit.currentData())
+        before = self.cache_limit.value() * (self.MB_PER_GB if per_unit == 1 else 1)
+        self._set_limit_range()
+        self.cache_limit.setValue(-(-before // per_unit))
+
+    def cache_limit_mb(self) -> int:
+        return self.cache_limit.value() * int(self.cache_limit_unit.currentData())
+
+    def _start_cache_task(self, *, clear: bool) -> None:
+        assert self._cache_paths is not None
+        task = _CacheTask(*self._cache_paths, clear=clear)
+        task.signals.size.connect(self._on_cache_size)
+        task.signals.cleared.connect(self._on_cache_cleared)
+        task.signals.failed.connect(self._on_cache_failed)
+        self._cache_tasks.append(task)
+        QThreadPool.globalInstance().start(task)
+
+    def _on_cache_size(self, size: int) -> None:
+        self.cache_size_bytes = size
+        self.cache_size.setText(format_size(size))
+        self.clear_button.setEnabled(size > 0)
+
+    def _ask_clear(self) -> None:
+        size = self.cache_size.text() if self.cache_size_bytes is not None else "…"
+        self.clear_question.setText(
+            self.tr(
+                "Delete all cached full texts and images (%1)? This cannot be undone. "
+                "Articles keep the content their feeds sent; new articles are cached again."
+            ).replace("%1", size)
+        )
+        self.cache_message.clear()
+        self.clear_button.hide()
+        self.clear_confirm.show()
+        self.clear_no.setFocus()
+
+    def _cancel_clear(self) -> None:
+        self.clear_confirm.hide()
+        self.clear_button.show()
+
+    def clear_cache(self) -> None:
+        """Delete the cached content on a pool thread; the size follows."""
+        self.clear_confirm.hide()
+        self.clear_button.show()
+        self.clear_button.setEnabled(False)
+        self.cache_message.setText(self.tr("Clearing the cache…"))
+        self._start_cache_task(clear=True)
+
+    def _on_cache_cleared(self, freed: int) -> None:
+        self.cache_cleared = True
+        self.cache_message.setText(
+            self.tr("Cache cleared: %1 freed.").replace("%1", format_size(freed))
+        )
+
+    def _on_cache_failed(self, message: str) -> None:
+        self.cache_message.setText(
+            self.tr("The cache could not be read: %1").replace("%1", message)
+        )
+        self.clear_button.setEnabled(True)
 
     def _language_changed(self, _index: int) -> None:
         """The language is read at start: say so, in the old and the new language."""
@@ -476,6 +703,8 @@ class PreferencesDialog(QDialog):
             theme=str(self.theme.currentData()),
             language=str(self.language.currentData()),
             shortcuts=dict(self._overrides),
+            offline_media=self.offline_media.isChecked(),
+            cache_limit_mb=self.cache_limit_mb(),
         )
         theme_manager().set_theme(self.settings.theme)  # live: palette and article page
         self.accept()

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from newsreader.core.model import Article
 from newsreader.core.paths import AppPaths
-from newsreader.core.settings import Settings, save_settings
+from newsreader.core.settings import Settings, save_settings, sync_media_options
 from newsreader.core.storage import Store
 from newsreader.qt.actions import ActionRegistry
 from newsreader.qt.headlines import HeadlineMode, HeadlineModel
@@ -968,12 +968,17 @@ class MainWindow(QMainWindow):
     def show_preferences(self) -> None:
         from newsreader.ui.dialogs import PreferencesDialog
 
-        dialog = PreferencesDialog(self.settings, self.registry, self)
+        dialog = PreferencesDialog(
+            self.settings, self.registry, self, store=self.store, cache_dir=self.paths.cache_dir
+        )
         if dialog.exec():
             self.settings = dialog.settings
             save_settings(self.paths.settings_file, self.settings)
             if self.sync is not None:
                 self.sync.schedule(self.settings.sync_interval_minutes)
+                self.sync.set_options(sync_media_options(self.settings))
+        if dialog.cache_cleared:  # also when cancelled: the clearing is done
+            self.article_view.refresh()
 
     def show_about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
