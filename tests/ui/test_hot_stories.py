@@ -247,3 +247,28 @@ def test_a_new_source_raises_a_story_in_the_hot_view(
     row = shown.index(ZH_STORY)
     assert win.headline_model.index(row).data(HeadlineRole.SOURCES) == 2
     win.close()
+
+
+def test_search_runs_off_the_gui_thread(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    threads: list[str] = []
+    real = Store.search_ids
+
+    def recording(self: Store, *args: object, **kwargs: object) -> list[int]:
+        threads.append(threading.current_thread().name)
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "search_ids", recording)
+    window.search.setText("starship")
+    qtbot.waitUntil(lambda: window.headline_model.mode is HeadlineMode.SEARCH)
+    assert len(titles(window)) == 3
+    assert threads and all(name.startswith("search") for name in threads)
+    # Typing on while a search runs: only the last text's hits are shown.
+    for text in ("网", "网络", "starsh"):
+        window.search.setText(text)
+        window._apply_search()
+    qtbot.waitUntil(lambda: window.headline_model.query.search == "starsh")
+    assert set(titles(window)) == {STORY, STORY_2, OTHER}

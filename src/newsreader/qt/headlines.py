@@ -129,12 +129,20 @@ class HeadlineModel(QAbstractListModel):
         self._exhausted = len(page) < PAGE_SIZE
         self.endResetModel()
 
-    def set_search(self, text: str, scope: ArticleQuery | None = None) -> None:
-        """Show the articles matching `text`, best match first: a reset."""
+    def set_search(
+        self, text: str, scope: ArticleQuery | None = None, ids: Sequence[int] | None = None
+    ) -> None:
+        """Show the articles matching `text`, best match first: a reset.
+
+        `ids` are the ranked hits when they were found elsewhere (the window
+        searches off the GUI thread); without them the store is asked here.
+        """
         self.beginResetModel()
         self._mode = HeadlineMode.SEARCH
         self._query = replace(scope or ArticleQuery(), search=text, before=None, ids=())
-        self._ranked = self._store.search_ids(text, scope, limit=SEARCH_LIMIT)
+        if ids is None:
+            ids = self._store.search_ids(text, scope, limit=SEARCH_LIMIT)
+        self._ranked = list(ids)
         self._set_rows(self._load_ranked(self._ranked[:PAGE_SIZE]))
         self._exhausted = len(self._ranked) <= PAGE_SIZE
         self.endResetModel()
@@ -142,8 +150,8 @@ class HeadlineModel(QAbstractListModel):
     def reload(self) -> None:
         if self._mode is HeadlineMode.HOT:
             self.set_hot()
-        elif self._mode is HeadlineMode.SEARCH:
-            self.set_search(self._query.search, replace(self._query, search=""))
+        elif self._mode is HeadlineMode.SEARCH:  # the same hits, their rows read again
+            self.set_search(self._query.search, replace(self._query, search=""), self._ranked)
         else:
             self.set_query(self._query)
 

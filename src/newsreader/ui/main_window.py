@@ -54,6 +54,8 @@ from newsreader.ui.toast import UndoToast
 
 if TYPE_CHECKING:
     from newsreader.core.model import FeedResult, SyncReport
+    from newsreader.core.storage import ArticleQuery
+    from newsreader.qt.search_runner import SearchRunner
     from newsreader.qt.sync_bridge import SyncController
 
 APP_TITLE = "Newsreader"
@@ -205,6 +207,10 @@ class MainWindow(QMainWindow):
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(150)
         self._flush_timer.timeout.connect(self._flush_sync_updates)
+        self._searcher: SearchRunner | None = None  # created at the first search
+        self._searcher_request = 0
+        self._search_scope: ArticleQuery | None = None
+        self._search_keep: int | None = None
         self._related_timer = QTimer(self)
         self._related_timer.setSingleShot(True)
         self._related_timer.setInterval(120)
@@ -424,13 +430,34 @@ class MainWindow(QMainWindow):
         text = self.search.text().strip()
         if text:
             everywhere = self.registry["search.everywhere"].isChecked() or node == DEFAULT_NODE
-            self.headline_model.set_search(text, None if everywhere else node.query(self.store))
-        elif node == DEFAULT_NODE:
+            self._search_scope = None if everywhere else node.query(self.store)
+            self._search_keep = keep_article
+            self._searcher_request = self._search_runner().search(text, self._search_scope)
+            return
+        self._searcher_request = 0  # an answer still on its way is stale now
+        if node == DEFAULT_NODE:
             self.headline_model.set_hot()
         else:
             self.headline_model.set_query(node.query(self.store))
         if keep_article is not None:
             self.select_article(keep_article)
+
+    def _search_runner(self) -> SearchRunner:
+        if self._searcher is None:
+            from newsreader.qt.headlines import SEARCH_LIMIT
+            from newsreader.qt.search_runner import SearchRunner
+
+            self._searcher = SearchRunner(self.store.path, SEARCH_LIMIT, self)
+            self._searcher.found.connect(self._on_search_found)
+        return self._searcher
+
+    def _on_search_found(self, request: int, text: str, ids: list[int]) -> None:
+        """The ranked hits of the latest search, back from the search thread."""
+        if request != self._searcher_request or text != self.search.text().strip():
+            return
+        self.headline_model.set_search(text, self._search_scope, ids)
+        if self._search_keep is not None:
+            self.select_article(self._search_keep)
 
     def _apply_search(self) -> None:
         current = self.current_article_id()
@@ -1109,6 +1136,8 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
         for feed_id in list(self._pending_deletes):
             self._really_delete(feed_id)
         self.save_state()
