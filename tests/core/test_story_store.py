@@ -109,7 +109,7 @@ def test_hot_is_one_row_per_story_and_changes_when_a_story_gains_sources(
     store.update_stories()
     assert [(x.id, x.sources) for x in store.hot()] == [(new, 1), (old, 1)]
     (again,) = apply(store, feeds[2], entry("again", QUAKE_2, QUAKE_LEAD, hours_ago=5))
-    assert [x.id for x in store.hot()] == [new, old]  # not clustered yet
+    assert [x.id for x in store.hot()] == [new, again, old]  # waiting: a story of its own
     store.update_stories()
     hot = store.hot()
     assert [(x.id, x.cluster_id, x.sources) for x in hot] == [(old, old, 2), (new, new, 1)]
@@ -323,7 +323,11 @@ def test_upgrade_from_schema_2_queues_everything(db_path: Path) -> None:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert queues(store)[:2] == (3, 3)
         assert [x.id for x in store.articles(ArticleQuery(search="网络"))] == [3]  # LIKE meanwhile
-        assert store.hot() == []
+        # Not clustered yet: every article is a story of its own, never an empty view.
+        waiting = store.hot()
+        assert sorted(a.id for a in waiting) == [1, 2, 3]
+        assert {(a.cluster_id, a.sources) for a in waiting} == {(1, 1), (2, 1), (3, 1)}
+        assert [a.id for a in store.hot(limit=2, offset=1)] == [a.id for a in waiting[1:3]]
         done = store.update_stories()
         assert (done.clustered, done.indexed) == (3, 3)
         assert (store.hot()[0].id, store.hot()[0].sources) == (1, 2)

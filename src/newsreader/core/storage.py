@@ -20,6 +20,7 @@ Times are stored as UNIX seconds (UTC) and returned as aware datetimes.
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -854,22 +855,59 @@ class Store:
         Each is the story's head, its best-sourced headline (the article
         from the feed with the highest weight, the earliest on a tie), with
         the story's `cluster_id` and `sources`; its `read` is True only when
-        every article of the story is read.  Only clustered articles count:
-        the sync clusters new articles right after storing them.
+        every article of the story is read.
+
+        The sync clusters new articles right after storing them; an article
+        still waiting for that (after a sync cut short, or all of them just
+        after the upgrade that brought clusters) is listed as a story of its
+        own, ranked as one source of weight 1, so the view is never empty.
         """
-        sql = f"""SELECT {_ARTICLE_COLUMNS},
+        stories = f"""SELECT {_ARTICLE_COLUMNS},
                       NOT EXISTS (SELECT 1 FROM article_cluster m
                                   JOIN article_state ms ON ms.article_id = m.article_id
-                                  WHERE m.cluster_id = k.cluster_id AND ms.read = 0)
+                                  WHERE m.cluster_id = k.cluster_id AND ms.read = 0),
+                      k.hot_key AS hot_key, k.cluster_id AS tiebreak
                   FROM clusters k
                   JOIN articles a ON a.id = k.head
                   JOIN article_state s ON s.article_id = a.id
                   JOIN feeds f ON f.id = a.feed_id
                   JOIN article_cluster ac ON ac.article_id = a.id
-                  WHERE a.purged = 0
-                  ORDER BY k.hot_key DESC, k.cluster_id DESC LIMIT ? OFFSET ?"""
+                  WHERE a.purged = 0"""
+        limit, offset = max(0, limit), max(0, offset)
+        sql = f"{stories} ORDER BY hot_key DESC, tiebreak DESC LIMIT ? OFFSET ?"
+        pending = self.conn.execute("SELECT 1 FROM cluster_pending LIMIT 1").fetchone()
+        if pending is None:
+            rows = self.conn.execute(sql, (limit, offset)).fetchall()
+        else:
+            # The top `offset + limit` of each list, merged by key.  A waiting
+            # article's key grows with its date, so its list comes straight
+            # off the date index, however many wait.
+            rate = math.log(2) / (self.hot_half_life_hours() * 3600)
+            wanted = offset + limit
+            rows = self.conn.execute(sql, (wanted, 0)).fetchall()
+            waiting = [
+                int(r[0])
+                for r in self.conn.execute(
+                    """SELECT a.id FROM articles a INDEXED BY articles_by_date
+                       WHERE a.purged = 0
+                         AND EXISTS (SELECT 1 FROM cluster_pending p WHERE p.article_id = a.id)
+                         AND NOT EXISTS (SELECT 1 FROM article_cluster c
+                                         WHERE c.article_id = a.id)
+                       ORDER BY a.sort_date DESC, a.id DESC LIMIT ?""",
+                    (wanted,),
+                )
+            ]
+            for chunk in (waiting[i : i + 500] for i in range(0, len(waiting), 500)):
+                rows += self.conn.execute(
+                    f"""SELECT {_ARTICLE_COLUMNS}, s.read, a.sort_date * ?, a.id
+                        FROM articles a {_ARTICLE_JOINS}
+                        WHERE a.id IN ({",".join("?" * len(chunk))})""",
+                    (rate, *chunk),
+                ).fetchall()
+            rows.sort(key=lambda r: (r[-2], r[-1]), reverse=True)
+            rows = rows[offset:wanted]
         articles = []
-        for row in self.conn.execute(sql, (max(0, limit), max(0, offset))):
+        for row in rows:
             article = self._article_from_row(row)
             articles.append(replace(article, read=bool(row[_ARTICLE_COLUMN_COUNT])))
         return articles
