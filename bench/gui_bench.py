@@ -126,6 +126,8 @@ def make_cache(path: Path, articles: int) -> Path:
                 body_hash="",
                 next_check=0,
             )
+        # A user's cache is indexed and clustered by its syncs: do the same.
+        store.update_stories()
     return path
 
 

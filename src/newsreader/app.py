@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QFont, QGuiApplication
@@ -18,11 +19,13 @@ from newsreader.core.paths import AppPaths
 from newsreader.core.resources import resource_path
 from newsreader.core.settings import load_settings, sync_media_options
 from newsreader.core.storage import Store
-from newsreader.qt.article_media import ArticleMedia
 from newsreader.qt.icons import icon
 from newsreader.qt.theme import theme_manager
 from newsreader.qt.timefmt import set_ui_chinese
 from newsreader.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from newsreader.qt.article_media import ArticleMedia
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -84,7 +87,13 @@ def build_window(
     settings = load_settings(paths.settings_file)
     store = Store(paths.database)
     window = MainWindow(store, paths, settings)
-    window.article_view.set_media(ArticleMedia(store, paths.cache_dir))
+
+    def article_media() -> ArticleMedia:
+        from newsreader.qt.article_media import ArticleMedia
+
+        return ArticleMedia(store, paths.cache_dir)
+
+    window.article_view.set_media_factory(article_media)
 
     def start_background() -> None:
         if not window.isVisible():  # closed before its first paint was handled

@@ -982,9 +982,12 @@ class Store:
             stories.refresh_clusters(conn)
 
     def hot_half_life_hours(self) -> float:
-        from newsreader.core import stories  # loaded on first use (start-up)
+        from newsreader.core.stories_schema import DEFAULT_HALF_LIFE_HOURS
 
-        return stories.half_life_hours(self.conn)
+        row = self.conn.execute(
+            "SELECT value FROM story_settings WHERE name = 'half_life_hours'"
+        ).fetchone()
+        return DEFAULT_HALF_LIFE_HOURS if row is None else float(row[0])
 
     def set_hot_half_life(self, hours: float) -> None:
         """Change the half-life of hotness (default 12 h); recomputes every

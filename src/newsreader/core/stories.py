@@ -50,6 +50,7 @@ from dataclasses import dataclass, replace
 
 from newsreader.core import cluster, textindex
 from newsreader.core.model import ParsedEntry, ParsedFeed
+from newsreader.core.stories_schema import DEFAULT_HALF_LIFE_HOURS
 from newsreader.core.stories_schema import MIGRATION as MIGRATION  # re-exported
 
 _CHUNK = 500  # ids per IN (...) list
@@ -436,8 +437,6 @@ def cluster_articles(
 
 
 # -- the hot rows of clusters ------------------------------------------------------
-
-DEFAULT_HALF_LIFE_HOURS = 12.0
 
 
 def half_life_hours(conn: sqlite3.Connection) -> float:

@@ -4,6 +4,8 @@ and `cluster` (tens of milliseconds of the window's start-up)."""
 
 from __future__ import annotations
 
+DEFAULT_HALF_LIFE_HOURS = 12.0  # of hotness: a story's heat halves in this time
+
 MIGRATION: tuple[str, ...] = (
     """
     CREATE VIRTUAL TABLE article_fts USING fts5(

@@ -65,6 +65,7 @@ class ArticleView(QTextBrowser):
         self.anchorClicked.connect(self._on_anchor)
         self._image_path = image_path
         self._media = media
+        self._media_factory: Callable[[], ArticleMedia] | None = None
         self._show_full_text = True  # per article; reset when another is shown
         self.served_images: list[str] = []  # image URLs served from the cache
         self._zoom = 1.0
@@ -88,9 +89,20 @@ class ArticleView(QTextBrowser):
         """Where full texts and cached images come from."""
         self._media = media
 
+    def set_media_factory(self, factory: Callable[[], ArticleMedia]) -> None:
+        """Where full texts and images come from, made when first needed
+        (the media modules load after the first paint)."""
+        self._media_factory = factory
+
+    def _current_media(self) -> ArticleMedia | None:
+        if self._media is None and self._media_factory is not None:
+            self._media = self._media_factory()
+        return self._media
+
     def _cached_path(self, url: str) -> Path | None:
-        if self._media is not None:
-            return self._media.image_path(url)
+        media = self._current_media()
+        if media is not None:
+            return media.image_path(url)
         return self._image_path(url)
 
     def show_article(self, article: Article, *, highlight: Sequence[str] = ()) -> None:
@@ -119,6 +131,8 @@ class ArticleView(QTextBrowser):
 
     def _render(self) -> None:
         from newsreader.qt.render import render_article  # not needed for the first paint
+
+        media = self._current_media()
         from newsreader.qt.timefmt import ui_is_chinese
 
         assert self._article is not None
@@ -129,7 +143,7 @@ class ArticleView(QTextBrowser):
             dark=self._dark,
             related=self._related,
             chinese=ui_is_chinese(),
-            full_text=self._media.full_text(self._article.id) if self._media is not None else None,
+            full_text=media.full_text(self._article.id) if media is not None else None,
             show_full_text=self._show_full_text,
         )
         self.setHtml(html)
