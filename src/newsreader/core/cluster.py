@@ -49,7 +49,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from operator import add, itemgetter
+from operator import add, attrgetter, itemgetter
 
 WINDOW_HOURS = 48.0
 THRESHOLD = 0.28
@@ -186,24 +186,57 @@ def shingles(text: str) -> set[str]:
     return _analyze(text)[0]
 
 
-@dataclass(frozen=True, slots=True)
 class Features:
-    """Shingle → multiplier (title shingles count `TITLE_WEIGHT`, lead ones 1),
-    the numbers of the title (not dates, not years), and its shingles."""
+    """The shingles of an article's title, those of its lead that are not in
+    the title, and the numbers of the title (not dates, not years).
 
-    weights: dict[str, float]
-    numbers: frozenset[str]
-    title: tuple[str, ...]
-    lead: tuple[str, ...] = ()  # the shingles of the lead that are not in the title
+    `weights` (shingle → multiplier: title shingles count `TITLE_WEIGHT`,
+    lead ones 1) is built on first use: clustering reads every article of
+    the window, but compares only a few candidates in full."""
+
+    __slots__ = ("_weights", "lead", "numbers", "title")
+
+    def __init__(
+        self,
+        title: tuple[str, ...],
+        lead: tuple[str, ...] = (),
+        numbers: frozenset[str] = frozenset(),
+    ) -> None:
+        self.title = title
+        self.lead = lead
+        self.numbers = numbers
+        self._weights: dict[str, float] | None = None
+
+    @property
+    def weights(self) -> dict[str, float]:
+        weights = self._weights
+        if weights is None:
+            weights = dict.fromkeys(self.lead, 1.0)
+            weights.update(dict.fromkeys(self.title, TITLE_WEIGHT))
+            self._weights = weights
+        return weights
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Features):
+            return NotImplemented
+        return (
+            set(self.title) == set(other.title)
+            and set(self.lead) == set(other.lead)
+            and self.numbers == other.numbers
+        )
+
+    def __hash__(self) -> int:
+        return hash((frozenset(self.title), frozenset(self.lead), self.numbers))
+
+    def __repr__(self) -> str:
+        return f"Features(title={self.title!r}, lead={self.lead!r}, numbers={set(self.numbers)!r})"
 
 
 def features(title: str, lead: str = "") -> Features:
     """The features of an article: its title, and the start of its lead."""
     title_shingles, numbers = _analyze(title)
     lead_only = shingles(lead[:LEAD_CHARS]) - title_shingles if lead else set()
-    weights = dict.fromkeys(lead_only, 1.0)
-    weights.update(dict.fromkeys(title_shingles, TITLE_WEIGHT))
-    return Features(weights, frozenset(numbers), tuple(title_shingles), tuple(lead_only))
+    return Features(tuple(title_shingles), tuple(lead_only), frozenset(numbers))
 
 
 def encode_features(f: Features) -> str:
@@ -217,10 +250,12 @@ def decode_features(text: str) -> Features | None:
     parts = text.split("\t")
     if len(parts) != 3:
         return None
-    title, lead, numbers = (p.split() for p in parts)
-    weights = dict.fromkeys(lead, 1.0)
-    weights.update(dict.fromkeys(title, TITLE_WEIGHT))
-    return Features(weights, frozenset(numbers), tuple(title), tuple(lead))
+    title, lead, numbers = parts
+    return Features(
+        tuple(title.split()),
+        tuple(lead.split()),
+        frozenset(numbers.split()) if numbers else frozenset(),
+    )
 
 
 def normalize_link(link: str) -> str:
@@ -262,14 +297,30 @@ class Item:
 class _Index:
     """The articles of the window, in parallel lists by number."""
 
+    rare: set[str]  # title shingles rare enough to find candidates (`_assign`)
     items: list[Item] = field(default_factory=list)
     features: list[Features] = field(default_factory=list)
     clusters: list[int] = field(default_factory=list)
     norms: list[float] = field(default_factory=list)  # < 0: not computed yet
-    # rare title shingle → numbers (only rare ones find candidates: `_assign`)
-    postings: dict[str, list[int]] = field(default_factory=dict)
-    rare: dict[str, float] = field(default_factory=dict)
+    postings: dict[str, list[int]] = field(default_factory=dict)  # rare shingle → numbers
     by_link: dict[str, list[int]] = field(default_factory=dict)
+
+    def add_known(self, known: Sequence[tuple[Item, int]], known_features: list[Features]) -> None:
+        """Add the already clustered articles (in time order), in bulk: their
+        norms are computed only if they turn out to be candidates."""
+        start = len(self.items)
+        self.items += [item for item, _ in known]
+        self.clusters += [cluster_id for _, cluster_id in known]
+        self.features += known_features
+        self.norms += [-1.0] * len(known)
+        intersection, postings = self.rare.intersection, self.postings
+        for number, f in enumerate(known_features, start):
+            for shingle in intersection(f.title):
+                postings.setdefault(shingle, []).append(number)
+        by_link = self.by_link
+        for number, (item, _) in enumerate(known, start):
+            if item.link:
+                by_link.setdefault(normalize_link(item.link), []).append(number)
 
     def add(self, item: Item, features: Features, cluster_id: int, norm: float, link: str) -> None:
         number = len(self.items)
@@ -277,10 +328,9 @@ class _Index:
         self.features.append(features)
         self.clusters.append(cluster_id)
         self.norms.append(norm)
-        rare, postings = self.rare, self.postings
-        for shingle in features.title:
-            if shingle in rare:
-                postings.setdefault(shingle, []).append(number)
+        postings = self.postings
+        for shingle in self.rare.intersection(features.title):
+            postings.setdefault(shingle, []).append(number)
         if link:
             self.by_link.setdefault(link, []).append(number)
 
@@ -305,14 +355,30 @@ def _similarity(a: Features, b: Features, idf2: dict[str, float], na: float, nb:
     wa, wb = a.weights, b.weights
     dot = sum(wa[s] * wb[s] * idf2[s] for s in wa.keys() & wb.keys())
     score = dot / (na * nb)
-    if (
-        a.numbers
-        and b.numbers
-        and a.numbers.isdisjoint(b.weights)
-        and b.numbers.isdisjoint(a.weights)
-    ):
+    if a.numbers and b.numbers and a.numbers.isdisjoint(wb) and b.numbers.isdisjoint(wa):
         score *= NUMBER_CONFLICT
     return score
+
+
+def _squared_idf(df: Counter[str], documents: int) -> dict[str, float]:
+    """Shingle → squared IDF; built in C but for one value per frequency."""
+    log_documents = math.log(documents)
+    squares = [0.0] + [
+        (log_documents - math.log(n)) ** 2 for n in range(1, max(df.values(), default=0) + 1)
+    ]
+    return dict(zip(df.keys(), map(squares.__getitem__, df.values()), strict=True))
+
+
+_title = attrgetter("title")
+_lead = attrgetter("lead")
+
+
+def _known_order(known: tuple[Item, int]) -> tuple[float, int]:
+    return known[0].time, known[0].id
+
+
+def _order(item: Item) -> tuple[float, int]:
+    return item.time, item.id
 
 
 def cluster(
@@ -328,31 +394,26 @@ def cluster(
     of a new one: they are the candidates, and they make the document
     frequencies.  Returns {item id: cluster id} for the new items only.
     """
-    old = sorted(known, key=lambda k: (k[0].time, k[0].id))
+    old = sorted(known, key=_known_order)
     old_features = [item.features or features(item.title, item.lead) for item, _ in old]
-    new_items = sorted(new, key=lambda i: (i.time, i.id))
+    new_items = sorted(new, key=_order)
     new_features = [item.features or features(item.title, item.lead) for item in new_items]
-    df: Counter[str] = Counter(
-        itertools.chain.from_iterable(
-            f.weights for f in itertools.chain(old_features, new_features)
-        )
-    )
-    total = len(old) + len(new_items)
+    every = old_features + new_features
+    # Document frequencies, counted in C: an article's title and lead
+    # shingles are disjoint, so each article counts once per shingle.
+    df: Counter[str] = Counter(itertools.chain.from_iterable(map(_title, every)))
+    df.update(itertools.chain.from_iterable(map(_lead, every)))
+    total = len(every)
     documents = max(total, MIN_WINDOW) + 1  # a small window has ordinary articles too
-    log_documents = math.log(documents)
-    idf2 = {s: (log_documents - math.log(n)) ** 2 for s, n in df.items()}
+    idf2 = _squared_idf(df, documents)
     cap = max(MIN_DF_CAP, MAX_DF_SHARE * total)
-    rare_idf2 = {s: idf2[s] for s, n in df.items() if 1 < n <= cap}
-
-    index = _Index(rare=rare_idf2)
-    for (item, cluster_id), f in zip(old, old_features, strict=True):
-        link = normalize_link(item.link) if item.link else ""
-        index.add(item, f, cluster_id, -1.0, link)  # the norm on demand
+    index = _Index(rare={s for s, n in df.items() if 1 < n <= cap})
+    index.add_known(old, old_features)
     result: dict[int, int] = {}
     for item, f in zip(new_items, new_features, strict=True):
         norm = _norm(f, idf2)
-        link = normalize_link(item.link)
-        cluster_id = _assign(item, f, norm, link, index, idf2, rare_idf2, window_s, threshold)
+        link = normalize_link(item.link) if item.link else ""
+        cluster_id = _assign(item, f, norm, link, index, idf2, window_s, threshold)
         result[item.id] = cluster_id
         index.add(item, f, cluster_id, norm, link)
     return result
@@ -368,7 +429,6 @@ def _assign(
     link: str,
     index: _Index,
     idf2: dict[str, float],
-    rare_idf2: dict[str, float],
     window_s: float,
     threshold: float,
 ) -> int:
@@ -378,26 +438,35 @@ def _assign(
     (a partial dot product, counting the `PER_SHINGLE` latest articles
     holding each), and the best `CANDIDATES` are then compared in full.
     """
-    for number in index.by_link.get(link, ()) if link else ():
-        if abs(index.items[number].time - item.time) <= window_s:
-            return index.clusters[number]
+    if link:
+        for number in index.by_link.get(link, ()):
+            if abs(index.items[number].time - item.time) <= window_s:
+                return index.clusters[number]
     partial: defaultdict[int, float] = defaultdict(float)
+    rare, postings = index.rare, index.postings
     for shingle in f.title:
-        weight = rare_idf2.get(shingle)
-        if weight is not None:
-            for number in index.postings.get(shingle, ())[-PER_SHINGLE:]:
+        if shingle in rare and (found := postings.get(shingle)):
+            weight = idf2[shingle]
+            for number in found[-PER_SHINGLE:]:
                 partial[number] += weight
-    items, norms = index.items, index.norms
+    if not partial:
+        return item.id
+    items, norms, all_features = index.items, index.norms, index.features
     ranked = []
-    for number, dot in heapq.nlargest(3 * CANDIDATES, partial.items(), key=_second):
+    candidates = (
+        partial.items()
+        if len(partial) <= 3 * CANDIDATES
+        else heapq.nlargest(3 * CANDIDATES, partial.items(), key=_second)
+    )
+    for number, dot in candidates:
         other = items[number]
         if other.source != item.source and abs(other.time - item.time) <= window_s:
             if norms[number] < 0:
-                norms[number] = _norm(index.features[number], idf2)
+                norms[number] = _norm(all_features[number], idf2)
             ranked.append((dot / norms[number], number))
     best_score, best_cluster = 0.0, item.id
     for _, number in heapq.nlargest(CANDIDATES, ranked):
-        score = _similarity(f, index.features[number], idf2, norm, norms[number])
+        score = _similarity(f, all_features[number], idf2, norm, norms[number])
         if score > best_score:
             best_score, best_cluster = score, index.clusters[number]
     return best_cluster if best_score >= threshold else item.id
