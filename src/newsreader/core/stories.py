@@ -297,6 +297,13 @@ def match_clause(query: str, column: str = "a.id") -> tuple[str, list[object]]:
 # -- clusters --------------------------------------------------------------------
 
 _ITEM_COLUMNS = "a.id, a.feed_id, a.sort_date, a.title, a.snippet, a.link"
+# The same for a queued article, whose features `features` holds (computed
+# by the parse workers): its title and lead are read only when they are
+# needed, when `features` is not what `cluster.encode_features` writes.
+_QUEUED_COLUMNS = """a.id, a.feed_id, a.sort_date,
+    CASE WHEN length({f}) - length(replace({f}, char(9), '')) = 2 THEN '' ELSE a.title END,
+    CASE WHEN length({f}) - length(replace({f}, char(9), '')) = 2 THEN '' ELSE a.snippet END,
+    a.link, {f}"""
 
 
 def _item(row: Sequence[object], features: str = "") -> cluster.Item:
@@ -377,7 +384,7 @@ def _prepare_clusters(
     batch = CLUSTER_BATCH if batch is None else batch
     if ids is None:
         rows = conn.execute(
-            f"""SELECT {_ITEM_COLUMNS}, p.features FROM cluster_pending p
+            f"""SELECT {_QUEUED_COLUMNS.format(f="p.features")} FROM cluster_pending p
                 JOIN articles a ON a.id = p.article_id
                 WHERE a.purged = 0 ORDER BY a.sort_date, a.id LIMIT ?""",
             (batch,),
@@ -386,7 +393,7 @@ def _prepare_clusters(
         rows = []
         for chunk in _chunks(list(ids)):
             rows += conn.execute(
-                f"""SELECT {_ITEM_COLUMNS}, ifnull(p.features, '') FROM articles a
+                f"""SELECT {_QUEUED_COLUMNS.format(f="ifnull(p.features, '')")} FROM articles a
                     LEFT JOIN article_cluster c ON c.article_id = a.id
                     LEFT JOIN cluster_pending p ON p.article_id = a.id
                     WHERE c.article_id IS NULL AND a.purged = 0 AND a.id IN ({_marks(chunk)})""",
@@ -422,7 +429,7 @@ def _prepare_clusters(
     return ClusterWork(
         assigned,
         {
-            i.id: str(r[6]) if r[6] else cluster.encode_features(i.features)
+            i.id: str(r[6]) if r[6] and not r[3] else cluster.encode_features(i.features)
             for i, r in zip(new, rows, strict=True)
             if i.features is not None
         },
