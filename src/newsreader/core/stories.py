@@ -511,8 +511,9 @@ def refresh_clusters(conn: sqlite3.Connection, cluster_ids: Iterable[int] = ()) 
     mean weight of its distinct feeds.  A cluster left without live articles
     loses its row.
     """
+    dirty = [int(r[0]) for r in conn.execute("SELECT cluster_id FROM cluster_dirty")]
     todo = set(cluster_ids)
-    todo.update(int(r[0]) for r in conn.execute("SELECT cluster_id FROM cluster_dirty"))
+    todo.update(dirty)
     if not todo:
         return 0
     half_life = half_life_hours(conn)
@@ -533,6 +534,11 @@ def refresh_clusters(conn: sqlite3.Connection, cluster_ids: Iterable[int] = ()) 
             if not found:
                 gone.append((cid,))
                 continue
+            if len(found) == 1:  # most stories: no grouping to do
+                aid, _, newest, weight = found[0]
+                key = hot_key(1, weight, newest, half_life)
+                rows.append((cid, aid, 1, 1, newest, weight, key))
+                continue
             feeds = {feed_id: weight for _, feed_id, _, weight in found}
             head = min(found, key=lambda m: (-m[3], m[2], m[0]))[0]
             newest = max(m[2] for m in found)
@@ -541,7 +547,7 @@ def refresh_clusters(conn: sqlite3.Connection, cluster_ids: Iterable[int] = ()) 
             rows.append((cid, head, len(feeds), len(found), newest, weight, key))
     conn.executemany("INSERT OR REPLACE INTO clusters VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
     conn.executemany("DELETE FROM clusters WHERE cluster_id = ?", gone)
-    conn.executemany("DELETE FROM cluster_dirty WHERE cluster_id = ?", [(c,) for c in todo])
+    conn.executemany("DELETE FROM cluster_dirty WHERE cluster_id = ?", [(c,) for c in dirty])
     return len(rows)
 
 
