@@ -330,14 +330,23 @@ class _Index:
             if item.link:
                 by_link.setdefault(normalize_link(item.link), []).append(number)
 
-    def add(self, item: Item, features: Features, cluster_id: int, norm: float, link: str) -> None:
+    def add(
+        self,
+        item: Item,
+        features: Features,
+        cluster_id: int,
+        norm: float,
+        link: str,
+        title: list[str],
+    ) -> None:
+        """Add a new article once clustered (`title`: its title shingles)."""
         number = len(self.items)
         self.items.append(item)
         self.features.append(features)
         self.clusters.append(cluster_id)
         self.norms.append(norm)
         postings = self.postings
-        for shingle in self.rare.intersection(features.title_text.split()):
+        for shingle in self.rare.intersection(title):
             postings.setdefault(shingle, []).append(number)
         if link:
             self.by_link.setdefault(link, []).append(number)
@@ -424,12 +433,14 @@ def cluster(
     index = _Index(rare={s for s, n in df.items() if 1 < n <= cap})
     index.add_known(old, old_features)
     result: dict[int, int] = {}
+    get = idf2.__getitem__
     for item, f in zip(new_items, new_features, strict=True):
-        norm = _norm(f, idf2)
+        title, lead = f.title_text.split(), f.lead_text.split()  # split once, used thrice
+        norm = math.sqrt(TITLE_WEIGHT**2 * sum(map(get, title)) + sum(map(get, lead)))
         link = normalize_link(item.link) if item.link else ""
-        cluster_id = _assign(item, f, norm, link, index, idf2, window_s, threshold)
+        cluster_id = _assign(item, f, title, lead, norm, link, index, idf2, window_s, threshold)
         result[item.id] = cluster_id
-        index.add(item, f, cluster_id, norm, link)
+        index.add(item, f, cluster_id, norm, link, title)
     return result
 
 
@@ -439,6 +450,8 @@ _second = itemgetter(1)
 def _assign(
     item: Item,
     f: Features,
+    title: list[str],
+    lead: list[str],
     norm: float,
     link: str,
     index: _Index,
@@ -458,7 +471,7 @@ def _assign(
                 return index.clusters[number]
     partial: defaultdict[int, float] = defaultdict(float)
     rare, postings = index.rare, index.postings
-    for shingle in f.title_text.split():
+    for shingle in title:
         if shingle in rare and (found := postings.get(shingle)):
             weight = idf2[shingle]
             for number in found[-PER_SHINGLE:]:
@@ -481,7 +494,10 @@ def _assign(
                 norms[number] = _norm(all_features[number], idf2)
             ranked.append((dot / norms[number], number))
     best_score, best_cluster = 0.0, item.id
-    weights = f.weights if ranked else {}
+    if not ranked:
+        return item.id
+    weights = dict.fromkeys(lead, 1.0)  # f.weights, from the shingles at hand
+    weights.update(dict.fromkeys(title, TITLE_WEIGHT))
     for _, number in sorted(ranked, reverse=True)[:CANDIDATES]:
         score = _similarity(weights, f, all_features[number], idf2, norm, norms[number])
         if score > best_score:
