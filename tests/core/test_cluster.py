@@ -10,6 +10,8 @@ import pytest
 from newsreader.core.cluster import (
     Item,
     cluster,
+    decode_features,
+    encode_features,
     features,
     hotness,
     normalize_link,
@@ -182,3 +184,13 @@ def test_hotness() -> None:
     assert hotness(2, 5, 12, weight=2) == pytest.approx(2 * hotness(2, 5, 12))
     assert hotness(0, 0, 12) == 0
     assert hotness(1, -3, 12) == pytest.approx(1)  # a date from the future counts as now
+
+
+def test_features_survive_encoding() -> None:
+    f = features("Magnitude 6.8 earthquake strikes off Hokkaido", "A tsunami advisory was issued")
+    back = decode_features(encode_features(f))
+    assert back == f
+    assert back is not None and back.weights == f.weights
+    assert back.weights["hokka"] == 2.0 and back.weights["tsuna"] == 1.0
+    assert back.numbers == {"6.8"}
+    assert decode_features("one field only") is None

@@ -326,3 +326,29 @@ def test_clustering_in_batches(
     (c,) = apply(store, feeds[2], entry("c", "Apple unveils a thinner iPhone", hours_ago=1))
     with store.write() as conn:
         assert stories.cluster_articles(conn) == {a: a, b: a, c: c}
+
+
+def test_clustering_given_ids_in_batches(
+    store: Store, feeds: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stories, "CLUSTER_BATCH", 2)
+    (a,) = apply(store, feeds[0], entry("a", QUAKE, QUAKE_LEAD, hours_ago=3))
+    (b,) = apply(store, feeds[1], entry("b", "Strong 6.8 earthquake strikes off Hokkaido", QUAKE_LEAD, hours_ago=2))  # fmt: skip
+    (c,) = apply(store, feeds[2], entry("c", "Apple unveils a thinner iPhone", hours_ago=1))
+    with store.write() as conn:
+        assert stories.cluster_articles(conn, [c, b, a]) == {a: a, b: a, c: c}
+        assert stories.cluster_articles(conn, [a, b, c]) == {}
+
+
+def test_unreadable_stored_features_fall_back_to_title_and_lead(
+    store: Store, feeds: list[int]
+) -> None:
+    (a,) = apply(store, feeds[0], entry("a", QUAKE, QUAKE_LEAD))
+    (b,) = apply(
+        store, feeds[1], entry("b", "Strong 6.8 earthquake strikes off Hokkaido", QUAKE_LEAD)
+    )
+    with store.write() as conn:
+        conn.execute("UPDATE cluster_pending SET features = 'not features'")
+        assert stories.cluster_articles(conn) == {a: a, b: a}
+    stored = dict(store.conn.execute("SELECT article_id, features FROM article_cluster"))
+    assert stored[a].count("\t") == 2 and "hokka" in stored[a].split("\t")[0].split()

@@ -41,7 +41,6 @@ bench/cluster_eval.py), so that set flatters them.
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import math
 import re
@@ -49,7 +48,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from operator import add, itemgetter
+from operator import add, attrgetter, itemgetter, methodcaller
 
 WINDOW_HOURS = 48.0
 THRESHOLD = 0.28
@@ -186,30 +185,76 @@ def shingles(text: str) -> set[str]:
     return _analyze(text)[0]
 
 
-@dataclass(frozen=True, slots=True)
 class Features:
-    """Shingle → multiplier (title shingles count `TITLE_WEIGHT`, lead ones 1),
-    the numbers of the title (not dates, not years), and its shingles."""
+    """The shingles of an article's title, those of its lead that are not in
+    the title, and the numbers of the title (not dates, not years).
 
-    weights: dict[str, float]
-    numbers: frozenset[str]
-    title: tuple[str, ...]
-    lead: tuple[str, ...] = ()  # the shingles of the lead that are not in the title
+    The shingles are kept as text, one space between them, and split when
+    used: a window of 20,000 articles then holds 40,000 strings instead of
+    half a million.  `weights` (shingle → multiplier: title shingles count
+    `TITLE_WEIGHT`, lead ones 1) is built when asked for: clustering reads
+    every article of the window, but compares only a few candidates in full."""
+
+    __slots__ = ("lead_text", "numbers", "title_text")
+
+    def __init__(
+        self,
+        title: Iterable[str] = (),
+        lead: Iterable[str] = (),
+        numbers: frozenset[str] = frozenset(),
+    ) -> None:
+        self.title_text = " ".join(title)
+        self.lead_text = " ".join(lead)
+        self.numbers = numbers
+
+    @classmethod
+    def from_text(cls, title: str, lead: str, numbers: frozenset[str]) -> Features:
+        """Features from shingles already joined by whitespace."""
+        f = cls(numbers=numbers)
+        f.title_text, f.lead_text = title, lead
+        return f
+
+    @property
+    def title(self) -> list[str]:
+        return self.title_text.split()
+
+    @property
+    def lead(self) -> list[str]:
+        return self.lead_text.split()
+
+    @property
+    def weights(self) -> dict[str, float]:
+        weights = dict.fromkeys(self.lead_text.split(), 1.0)
+        weights.update(dict.fromkeys(self.title_text.split(), TITLE_WEIGHT))
+        return weights
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Features):
+            return NotImplemented
+        return (
+            set(self.title) == set(other.title)
+            and set(self.lead) == set(other.lead)
+            and self.numbers == other.numbers
+        )
+
+    def __hash__(self) -> int:
+        return hash((frozenset(self.title), frozenset(self.lead), self.numbers))
+
+    def __repr__(self) -> str:
+        return f"Features(title={self.title!r}, lead={self.lead!r}, numbers={set(self.numbers)!r})"
 
 
 def features(title: str, lead: str = "") -> Features:
     """The features of an article: its title, and the start of its lead."""
     title_shingles, numbers = _analyze(title)
     lead_only = shingles(lead[:LEAD_CHARS]) - title_shingles if lead else set()
-    weights = dict.fromkeys(lead_only, 1.0)
-    weights.update(dict.fromkeys(title_shingles, TITLE_WEIGHT))
-    return Features(weights, frozenset(numbers), tuple(title_shingles), tuple(lead_only))
+    return Features(title_shingles, lead_only, frozenset(numbers))
 
 
 def encode_features(f: Features) -> str:
     """`f` as one line of text, for `decode_features` (shingles hold no
     whitespace): a cache can keep an article's features, computed once."""
-    return " ".join(f.title) + "\t" + " ".join(f.lead) + "\t" + " ".join(f.numbers)
+    return f.title_text + "\t" + f.lead_text + "\t" + " ".join(f.numbers)
 
 
 def decode_features(text: str) -> Features | None:
@@ -217,10 +262,8 @@ def decode_features(text: str) -> Features | None:
     parts = text.split("\t")
     if len(parts) != 3:
         return None
-    title, lead, numbers = (p.split() for p in parts)
-    weights = dict.fromkeys(lead, 1.0)
-    weights.update(dict.fromkeys(title, TITLE_WEIGHT))
-    return Features(weights, frozenset(numbers), tuple(title), tuple(lead))
+    title, lead, numbers = parts
+    return Features.from_text(title, lead, frozenset(numbers.split()) if numbers else frozenset())
 
 
 def normalize_link(link: str) -> str:
@@ -262,25 +305,49 @@ class Item:
 class _Index:
     """The articles of the window, in parallel lists by number."""
 
+    rare: set[str]  # title shingles rare enough to find candidates (`_assign`)
     items: list[Item] = field(default_factory=list)
     features: list[Features] = field(default_factory=list)
     clusters: list[int] = field(default_factory=list)
     norms: list[float] = field(default_factory=list)  # < 0: not computed yet
-    # rare title shingle → numbers (only rare ones find candidates: `_assign`)
-    postings: dict[str, list[int]] = field(default_factory=dict)
-    rare: dict[str, float] = field(default_factory=dict)
+    postings: dict[str, list[int]] = field(default_factory=dict)  # rare shingle → numbers
     by_link: dict[str, list[int]] = field(default_factory=dict)
 
-    def add(self, item: Item, features: Features, cluster_id: int, norm: float, link: str) -> None:
+    def add_known(self, known: Sequence[tuple[Item, int]], known_features: list[Features]) -> None:
+        """Add the already clustered articles (in time order), in bulk: their
+        norms are computed only if they turn out to be candidates."""
+        start = len(self.items)
+        self.items += [item for item, _ in known]
+        self.clusters += [cluster_id for _, cluster_id in known]
+        self.features += known_features
+        self.norms += [-1.0] * len(known)
+        intersection, postings = self.rare.intersection, self.postings
+        for number, f in enumerate(known_features, start):
+            for shingle in intersection(f.title_text.split()):
+                postings.setdefault(shingle, []).append(number)
+        by_link = self.by_link
+        for number, (item, _) in enumerate(known, start):
+            if item.link:
+                by_link.setdefault(normalize_link(item.link), []).append(number)
+
+    def add(
+        self,
+        item: Item,
+        features: Features,
+        cluster_id: int,
+        norm: float,
+        link: str,
+        title: list[str],
+    ) -> None:
+        """Add a new article once clustered (`title`: its title shingles)."""
         number = len(self.items)
         self.items.append(item)
         self.features.append(features)
         self.clusters.append(cluster_id)
         self.norms.append(norm)
-        rare, postings = self.rare, self.postings
-        for shingle in features.title:
-            if shingle in rare:
-                postings.setdefault(shingle, []).append(number)
+        postings = self.postings
+        for shingle in self.rare.intersection(title):
+            postings.setdefault(shingle, []).append(number)
         if link:
             self.by_link.setdefault(link, []).append(number)
 
@@ -289,30 +356,52 @@ def _norm(f: Features, idf2: dict[str, float]) -> float:
     """The length of `f`'s TF-IDF vector (`idf2`: squared IDFs); summed by
     `map` in C, since every weight is TITLE_WEIGHT (title) or 1 (lead)."""
     get = idf2.__getitem__
-    return math.sqrt(TITLE_WEIGHT**2 * sum(map(get, f.title)) + sum(map(get, f.lead)))
+    return math.sqrt(
+        TITLE_WEIGHT**2 * sum(map(get, f.title_text.split())) + sum(map(get, f.lead_text.split()))
+    )
 
 
 def similarity(a: Features, b: Features, idf: dict[str, float]) -> float:
     """Cosine of the two TF-IDF vectors (0 … 1), times `NUMBER_CONFLICT` when
     both titles carry numbers and neither's numbers appear in the other."""
     idf2 = {s: v * v for s, v in idf.items()}
-    return _similarity(a, b, idf2, _norm(a, idf2), _norm(b, idf2))
+    return _similarity(a.weights, a, b, idf2, _norm(a, idf2), _norm(b, idf2))
 
 
-def _similarity(a: Features, b: Features, idf2: dict[str, float], na: float, nb: float) -> float:
+def _similarity(
+    wa: dict[str, float], a: Features, b: Features, idf2: dict[str, float], na: float, nb: float
+) -> float:
+    """`similarity`, given `a`'s weights (`wa`), squared IDFs and both norms."""
     if not na or not nb:
         return 0.0
-    wa, wb = a.weights, b.weights
+    wb = b.weights
     dot = sum(wa[s] * wb[s] * idf2[s] for s in wa.keys() & wb.keys())
     score = dot / (na * nb)
-    if (
-        a.numbers
-        and b.numbers
-        and a.numbers.isdisjoint(b.weights)
-        and b.numbers.isdisjoint(a.weights)
-    ):
+    if a.numbers and b.numbers and a.numbers.isdisjoint(wb) and b.numbers.isdisjoint(wa):
         score *= NUMBER_CONFLICT
     return score
+
+
+def _squared_idf(df: Counter[str], documents: int) -> dict[str, float]:
+    """Shingle → squared IDF; built in C but for one value per frequency."""
+    log_documents = math.log(documents)
+    squares = [0.0] + [
+        (log_documents - math.log(n)) ** 2 for n in range(1, max(df.values(), default=0) + 1)
+    ]
+    return dict(zip(df.keys(), map(squares.__getitem__, df.values()), strict=True))
+
+
+_title_text = attrgetter("title_text")
+_lead_text = attrgetter("lead_text")
+_split = methodcaller("split")
+
+
+def _known_order(known: tuple[Item, int]) -> tuple[float, int]:
+    return known[0].time, known[0].id
+
+
+def _order(item: Item) -> tuple[float, int]:
+    return item.time, item.id
 
 
 def cluster(
@@ -328,33 +417,30 @@ def cluster(
     of a new one: they are the candidates, and they make the document
     frequencies.  Returns {item id: cluster id} for the new items only.
     """
-    old = sorted(known, key=lambda k: (k[0].time, k[0].id))
+    old = sorted(known, key=_known_order)
     old_features = [item.features or features(item.title, item.lead) for item, _ in old]
-    new_items = sorted(new, key=lambda i: (i.time, i.id))
+    new_items = sorted(new, key=_order)
     new_features = [item.features or features(item.title, item.lead) for item in new_items]
-    df: Counter[str] = Counter(
-        itertools.chain.from_iterable(
-            f.weights for f in itertools.chain(old_features, new_features)
-        )
-    )
-    total = len(old) + len(new_items)
+    every = old_features + new_features
+    # Document frequencies, counted in C, one article's shingles split at a
+    # time: its title and lead shingles are disjoint, so it counts once each.
+    df: Counter[str] = Counter(itertools.chain.from_iterable(map(_split, map(_title_text, every))))
+    df.update(itertools.chain.from_iterable(map(_split, map(_lead_text, every))))
+    total = len(every)
     documents = max(total, MIN_WINDOW) + 1  # a small window has ordinary articles too
-    log_documents = math.log(documents)
-    idf2 = {s: (log_documents - math.log(n)) ** 2 for s, n in df.items()}
+    idf2 = _squared_idf(df, documents)
     cap = max(MIN_DF_CAP, MAX_DF_SHARE * total)
-    rare_idf2 = {s: idf2[s] for s, n in df.items() if 1 < n <= cap}
-
-    index = _Index(rare=rare_idf2)
-    for (item, cluster_id), f in zip(old, old_features, strict=True):
-        link = normalize_link(item.link) if item.link else ""
-        index.add(item, f, cluster_id, -1.0, link)  # the norm on demand
+    index = _Index(rare={s for s, n in df.items() if 1 < n <= cap})
+    index.add_known(old, old_features)
     result: dict[int, int] = {}
+    get = idf2.__getitem__
     for item, f in zip(new_items, new_features, strict=True):
-        norm = _norm(f, idf2)
-        link = normalize_link(item.link)
-        cluster_id = _assign(item, f, norm, link, index, idf2, rare_idf2, window_s, threshold)
+        title, lead = f.title_text.split(), f.lead_text.split()  # split once, used thrice
+        norm = math.sqrt(TITLE_WEIGHT**2 * sum(map(get, title)) + sum(map(get, lead)))
+        link = normalize_link(item.link) if item.link else ""
+        cluster_id = _assign(item, f, title, lead, norm, link, index, idf2, window_s, threshold)
         result[item.id] = cluster_id
-        index.add(item, f, cluster_id, norm, link)
+        index.add(item, f, cluster_id, norm, link, title)
     return result
 
 
@@ -364,11 +450,12 @@ _second = itemgetter(1)
 def _assign(
     item: Item,
     f: Features,
+    title: list[str],
+    lead: list[str],
     norm: float,
     link: str,
     index: _Index,
     idf2: dict[str, float],
-    rare_idf2: dict[str, float],
     window_s: float,
     threshold: float,
 ) -> int:
@@ -378,26 +465,41 @@ def _assign(
     (a partial dot product, counting the `PER_SHINGLE` latest articles
     holding each), and the best `CANDIDATES` are then compared in full.
     """
-    for number in index.by_link.get(link, ()) if link else ():
-        if abs(index.items[number].time - item.time) <= window_s:
-            return index.clusters[number]
+    if link:
+        for number in index.by_link.get(link, ()):
+            if abs(index.items[number].time - item.time) <= window_s:
+                return index.clusters[number]
     partial: defaultdict[int, float] = defaultdict(float)
-    for shingle in f.title:
-        weight = rare_idf2.get(shingle)
-        if weight is not None:
-            for number in index.postings.get(shingle, ())[-PER_SHINGLE:]:
+    rare, postings = index.rare, index.postings
+    for shingle in title:
+        if shingle in rare and (found := postings.get(shingle)):
+            weight = idf2[shingle]
+            for number in found[-PER_SHINGLE:]:
                 partial[number] += weight
-    items, norms = index.items, index.norms
+    if not partial:
+        return item.id
+    items, norms, all_features = index.items, index.norms, index.features
     ranked = []
-    for number, dot in heapq.nlargest(3 * CANDIDATES, partial.items(), key=_second):
+    # sorted(...)[:n] is what heapq.nlargest(n, ...) returns, ties included,
+    # and cheaper for the few dozen articles found here
+    candidates = (
+        partial.items()
+        if len(partial) <= 3 * CANDIDATES
+        else sorted(partial.items(), key=_second, reverse=True)[: 3 * CANDIDATES]
+    )
+    for number, dot in candidates:
         other = items[number]
         if other.source != item.source and abs(other.time - item.time) <= window_s:
             if norms[number] < 0:
-                norms[number] = _norm(index.features[number], idf2)
+                norms[number] = _norm(all_features[number], idf2)
             ranked.append((dot / norms[number], number))
     best_score, best_cluster = 0.0, item.id
-    for _, number in heapq.nlargest(CANDIDATES, ranked):
-        score = _similarity(f, index.features[number], idf2, norm, norms[number])
+    if not ranked:
+        return item.id
+    weights = dict.fromkeys(lead, 1.0)  # f.weights, from the shingles at hand
+    weights.update(dict.fromkeys(title, TITLE_WEIGHT))
+    for _, number in sorted(ranked, reverse=True)[:CANDIDATES]:
+        score = _similarity(weights, f, all_features[number], idf2, norm, norms[number])
         if score > best_score:
             best_score, best_cluster = score, index.clusters[number]
     return best_cluster if best_score >= threshold else item.id

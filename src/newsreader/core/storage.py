@@ -1024,6 +1024,8 @@ class Store:
                 break
             with self.write() as conn:
                 clustered += len(stories.apply_clusters(conn, work))
+            if not work.more:
+                break
         while not stop():
             text = stories.prepare_index(self.conn)
             if not text:
