@@ -3,13 +3,10 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+
+from test_cli import run, run_json
 
 from feedgen import GenEntry, rss
 from feedserver import FeedServer
@@ -53,24 +50,6 @@ def serve(server: FeedServer) -> list[str]:
         server.add(f"/{name}.xml", rss(f"Feed {name.upper()}", entries))
         urls.append(server.url(f"/{name}.xml"))
     return urls
-
-
-def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "NEWSREADER_DATA_DIR"}
-    return subprocess.run(
-        [sys.executable, "-m", "newsreader", *args, "--data-dir", str(data_dir)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=False,
-    )
-
-
-def run_json(data_dir: Path, *args: str) -> Any:
-    proc = run(data_dir, *args, "--json")
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
 
 
 def test_hot_search_related_through_the_cli(feed_server: FeedServer, data_dir: Path) -> None:

@@ -11,11 +11,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from pytestqt.qtbot import QtBot
+from test_main_window import open_window
 
 from feedgen import BASE_TIME, GenEntry, make_entries, rss
 from feedserver import FeedServer
-from newsreader.app import build_window
-from newsreader.core.paths import AppPaths
 from newsreader.core.storage import Store
 from newsreader.core.sync import SyncService
 from newsreader.qt.headlines import HeadlineMode, HeadlineRole
@@ -61,17 +60,6 @@ def story_cache(feed_server: FeedServer, data_dir: Path) -> list[int]:
             "中文新闻": [entry(2, 1, ZH_STORY, 3), *make_entries(2, 8, chinese=True)],
         },
     )
-
-
-def open_window(qtbot: QtBot, data_dir: Path) -> MainWindow:
-    window = build_window(AppPaths.resolve(data_dir), start_sync=False)
-    qtbot.addWidget(window)
-    with qtbot.waitExposed(window):
-        window.show()
-    with qtbot.waitActive(window):
-        window.activateWindow()
-    qtbot.waitUntil(lambda: window.sync is not None)
-    return window
 
 
 @pytest.fixture

@@ -35,10 +35,6 @@ class SearchRunner(QObject):
         self._latest = 0
         self._lock = threading.Lock()
 
-    @property
-    def latest(self) -> int:
-        return self._latest
-
     def search(self, text: str, scope: ArticleQuery | None) -> int:
         """Start a search; its answer comes with `found` and this request id."""
         with self._lock:
