@@ -43,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     freeze_support()
     args = list(sys.argv[1:] if argv is None else argv)
     if only_app_options(args):
+        from newsreader.qt.pyside_imports import load_pyside
+
+        load_pyside()
         from newsreader.app import run_app
 
         return run_app(args)
@@ -65,6 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def gui_main() -> int:
     """The desktop app, for launchers that have no console."""
     freeze_support()
+    from newsreader.qt.pyside_imports import load_pyside
+
+    load_pyside()
     from newsreader.app import run_app
 
     return run_app(sys.argv[1:])
