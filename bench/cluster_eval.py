@@ -48,8 +48,8 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from newsreader.core import cluster, stories  # noqa: E402
-from newsreader.core.model import ParsedEntry, ParsedFeed  # noqa: E402
 from newsreader.core.storage import Store  # noqa: E402
+from newsreader.core.sync_types import ParsedEntry, ParsedFeed  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "cluster_eval.tsv"
 OUT = ROOT / "bench" / "out"

@@ -84,9 +84,9 @@ def warm_bytecode() -> None:
 def make_cache(path: Path, articles: int) -> Path:
     """A cache of `articles` articles in 200 feeds (half Chinese), built directly."""
     from feedgen import make_entries
-    from newsreader.core.model import ParsedEntry, ParsedFeed
     from newsreader.core.sanitize import make_snippet
     from newsreader.core.storage import Store
+    from newsreader.core.sync_types import ParsedEntry, ParsedFeed
 
     db = path / "newsreader.sqlite3"
     if db.exists():

@@ -76,9 +76,9 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from newsreader.core import stories, textindex  # noqa: E402
-from newsreader.core.model import ParsedEntry, ParsedFeed  # noqa: E402
 from newsreader.core.sanitize import html_to_text  # noqa: E402
 from newsreader.core.storage import ArticleQuery, Store  # noqa: E402
+from newsreader.core.sync_types import ParsedEntry, ParsedFeed  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "real"
 OUT = ROOT / "bench" / "out"

@@ -737,10 +737,10 @@ def profile_child(work: Path) -> None:
 
     t0 = time.perf_counter()
     from newsreader.core.fetch import Fetcher, FetchLimits
-    from newsreader.core.model import FetchedBody, ParsedFeed
     from newsreader.core.parse import parse_feed
     from newsreader.core.storage import Store
     from newsreader.core.sync import SyncService, body_digest
+    from newsreader.core.sync_types import FetchedBody, ParsedFeed
 
     import_s = time.perf_counter() - t0
     urls = (work / "urls").read_text().split()

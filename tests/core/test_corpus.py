@@ -14,8 +14,8 @@ import pytest
 
 from newsreader.core.encoding import decode_feed_bytes
 from newsreader.core.errors import ParseError
-from newsreader.core.model import ParsedFeed
 from newsreader.core.parse import parse_feed
+from newsreader.core.sync_types import ParsedFeed
 
 CORPUS = Path(__file__).parents[2].parent / "shared" / "corpus"
 

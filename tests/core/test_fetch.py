@@ -27,7 +27,7 @@ from newsreader.core.fetch import (
     NotModified,
     parse_retry_after,
 )
-from newsreader.core.model import FetchedBody
+from newsreader.core.sync_types import FetchedBody
 
 # tests/ holds the shared FeedServer; a tests/conftest.py puts it on sys.path
 # too, this keeps the module importable on its own.

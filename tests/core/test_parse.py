@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from newsreader.core.errors import ParseError
-from newsreader.core.model import Enclosure, ParsedFeed
+from newsreader.core.model import Enclosure
 from newsreader.core.parse import looks_like_html_page, parse_date, parse_feed
+from newsreader.core.sync_types import ParsedFeed
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "parse"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from newsreader.core.errors import StorageError, SubscriptionError
-from newsreader.core.model import ParsedEntry, ParsedFeed
 from newsreader.core.schema import SCHEMA_VERSION
 from newsreader.core.storage import ArticleQuery, Store
+from newsreader.core.sync_types import ParsedEntry, ParsedFeed
 
 
 def entry(key: str, title: str = "", *, days_ago: float = 0, body: str = "") -> ParsedEntry:

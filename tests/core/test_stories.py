@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from newsreader.core import stories
-from newsreader.core.model import ParsedEntry, ParsedFeed
 from newsreader.core.storage import ArticleQuery, Store
+from newsreader.core.sync_types import ParsedEntry, ParsedFeed
 
 HOUR = 3600.0
 

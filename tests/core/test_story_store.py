@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from newsreader.core import stories
-from newsreader.core.model import ParsedEntry, ParsedFeed
 from newsreader.core.schema import MIGRATIONS
 from newsreader.core.storage import ArticleQuery, Store
+from newsreader.core.sync_types import ParsedEntry, ParsedFeed
 
 QUAKE = "Magnitude 6.8 earthquake strikes off Hokkaido, tsunami advisory issued"
 QUAKE_2 = "Strong 6.8 earthquake strikes off Hokkaido"

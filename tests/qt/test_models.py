@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
-from newsreader.core.model import ParsedEntry, ParsedFeed
 from newsreader.core.storage import ArticleQuery, Store
+from newsreader.core.sync_types import ParsedEntry, ParsedFeed
 from newsreader.qt.headlines import PAGE_SIZE, HeadlineModel, HeadlineRole
 from newsreader.qt.subscriptions import Node, NodeKind, NodeRole, SpecialView, SubscriptionsModel
 

@@ -25,7 +25,7 @@ from test_main_window import open_window
 
 from feedserver import FeedServer
 from newsreader.app import install_translations
-from newsreader.core.model import SyncReport
+from newsreader.core.sync_types import SyncReport
 from newsreader.qt.actions import TEXTS
 from newsreader.qt.timefmt import set_ui_chinese, ui_is_chinese
 from newsreader.ui.dialogs import (

@@ -24,6 +24,7 @@ NOT_BEFORE_FIRST_PAINT = {
     "multiprocessing",
     "platformdirs",
     "newsreader.core.sync",
+    "newsreader.core.sync_types",
     "newsreader.core.fetch",
     "newsreader.core.parse",
     "newsreader.qt.sync_bridge",

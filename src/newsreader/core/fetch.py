@@ -46,7 +46,7 @@ import urllib3.exceptions
 
 from newsreader import __version__
 from newsreader.core.errors import FetchError
-from newsreader.core.model import FetchedBody
+from newsreader.core.sync_types import FetchedBody
 
 __all__ = [
     "ACCEPT_ENCODING",

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timezone
 from typing import Any
 
 from newsreader.core.errors import ParseError
-from newsreader.core.model import Enclosure, ParsedEntry, ParsedFeed
+from newsreader.core.model import Enclosure
 from newsreader.core.parse import (
     build_entry,
     naive_timezone,
@@ -22,6 +22,7 @@ from newsreader.core.parse import (
     web_url,
 )
 from newsreader.core.sanitize import html_to_text, plain_text_to_html, sanitize_html
+from newsreader.core.sync_types import ParsedEntry, ParsedFeed
 
 __all__ = ["parse_json_feed"]
 

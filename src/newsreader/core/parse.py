@@ -47,7 +47,7 @@ from lxml import etree
 
 from newsreader.core.encoding import decode_feed_bytes
 from newsreader.core.errors import ParseError
-from newsreader.core.model import Enclosure, ParsedEntry, ParsedFeed
+from newsreader.core.model import Enclosure
 from newsreader.core.sanitize import (
     html_to_text,
     make_snippet,
@@ -55,6 +55,7 @@ from newsreader.core.sanitize import (
     sanitize_html,
     strip_tags,
 )
+from newsreader.core.sync_types import ParsedEntry, ParsedFeed
 
 __all__ = ["build_entry", "looks_like_html_page", "parse_date", "parse_feed"]
 

@@ -28,19 +28,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsreader.core.errors import StorageError, SubscriptionError
-from newsreader.core.model import (
-    Article,
-    Enclosure,
-    Feed,
-    FeedStatus,
-    Folder,
-    ParsedEntry,
-    ParsedFeed,
-)
+from newsreader.core.model import Article, Enclosure, Feed, FeedStatus, Folder
 from newsreader.core.schema import MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:  # the sync's types: the window does not load them to start
+    from newsreader.core.sync_types import (
+        ApplyResult,
+        ParsedEntry,
+        ParsedFeed,
+        StoriesUpdate,
+    )
 
 BUSY_TIMEOUT_S = 10.0
 INDEX_BATCH = 1000  # new articles written to the search index at a time
@@ -77,18 +77,6 @@ class ArticleQuery:
     search: str = ""
     limit: int = 100
     before: tuple[float, int] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class StoriesUpdate:
-    clustered: int = 0
-    indexed: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class ApplyResult:
-    new_ids: tuple[int, ...]
-    updated_ids: tuple[int, ...]
 
 
 _ARTICLE_COLUMNS = """
@@ -449,6 +437,8 @@ class Store:
                 self._move_url(conn, feed_id, new_url)
         if not self.conn.in_transaction:
             self.flush_index(at_least=INDEX_BATCH)
+        from newsreader.core.sync_types import ApplyResult
+
         return ApplyResult(tuple(new_ids), tuple(updated_ids))
 
     def flush_index(self, *, at_least: int = 0) -> int:
@@ -1032,6 +1022,8 @@ class Store:
                 break
             with self.write() as conn:
                 indexed += stories.apply_index(conn, text)
+        from newsreader.core.sync_types import StoriesUpdate
+
         return StoriesUpdate(clustered=clustered, indexed=indexed)
 
     def sort_key(self, article_id: int) -> tuple[float, int] | None:

@@ -51,9 +51,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from newsreader.core import cluster, textindex
-from newsreader.core.model import ParsedEntry, ParsedFeed
 from newsreader.core.stories_schema import DEFAULT_HALF_LIFE_HOURS
 from newsreader.core.stories_schema import MIGRATION as MIGRATION  # re-exported
+from newsreader.core.sync_types import ParsedEntry, ParsedFeed
 
 _CHUNK = 500  # ids per IN (...) list
 TITLE_RANK_WEIGHT = 2.0  # bm25 weight of the title column (the body's is 1)

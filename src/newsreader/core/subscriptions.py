@@ -13,10 +13,10 @@ from urllib.parse import urlsplit
 from newsreader.core.discover import fallback_urls, find_feed_links
 from newsreader.core.errors import FetchError, ParseError, SubscriptionError
 from newsreader.core.fetch import PAGE_ACCEPT, Fetcher, NotModified
-from newsreader.core.model import FetchedBody, ParsedFeed
 from newsreader.core.parse import looks_like_html_page, parse_feed
 from newsreader.core.storage import Store
 from newsreader.core.sync import body_digest
+from newsreader.core.sync_types import FetchedBody, ParsedFeed
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,16 +23,9 @@ from typing import TYPE_CHECKING
 
 from newsreader.core.errors import FetchError, NewsreaderError
 from newsreader.core.fetch import Fetcher, FetchLimits, NotModified
-from newsreader.core.model import (
-    Feed,
-    FeedResult,
-    FeedStatus,
-    FetchedBody,
-    Outcome,
-    ParsedFeed,
-    SyncReport,
-)
+from newsreader.core.model import Feed, FeedStatus
 from newsreader.core.storage import Store
+from newsreader.core.sync_types import FeedResult, FetchedBody, Outcome, ParsedFeed, SyncReport
 
 if TYPE_CHECKING:
     from newsreader.core.media import MediaFetchers, MediaReport

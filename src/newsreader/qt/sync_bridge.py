@@ -27,7 +27,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
-from newsreader.core.model import SyncReport
+from newsreader.core.sync_types import SyncReport
 
 _CONTEXT = multiprocessing.get_context("spawn")
 _LIVE_WORKERS: weakref.WeakSet[SyncWorker] = weakref.WeakSet()

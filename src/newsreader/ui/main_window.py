@@ -53,8 +53,8 @@ from newsreader.ui.subscriptions_view import SubscriptionsView
 from newsreader.ui.toast import UndoToast
 
 if TYPE_CHECKING:
-    from newsreader.core.model import FeedResult, SyncReport
     from newsreader.core.storage import ArticleQuery
+    from newsreader.core.sync_types import FeedResult, SyncReport
     from newsreader.qt.search_runner import SearchRunner
     from newsreader.qt.sync_bridge import SyncController
 
