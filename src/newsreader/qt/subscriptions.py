@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QIcon, QStandardItem, QStandardItemModel
 
 from newsreader.core.model import Feed, FeedStatus, Folder
 from newsreader.core.storage import ArticleQuery, Store
@@ -102,6 +102,7 @@ class SubscriptionsModel(QStandardItemModel):
         super().__init__(parent)
         self._store = store
         self._items: dict[Node, QStandardItem] = {}
+        self._icons: dict[str, QIcon] = {}
         self._signature: tuple[frozenset[object], ...] = ()
         self._feed_counts: dict[int, int] = {}
         self._feed_folder: dict[int, int | None] = {}
@@ -138,26 +139,30 @@ class SubscriptionsModel(QStandardItemModel):
         )
         if signature != self._signature:
             self.about_to_rebuild.emit()
-            self._rebuild(folders, feeds)
+            self._rebuild(folders, feeds)  # feed rows are filled in as they are made
             self._signature = signature
-            self._update(folders, feeds)
+            self._update(folders, feeds, feed_rows=False)
             self.rebuilt.emit()
         else:
             self._update(folders, feeds)
 
     def _item(self, node: Node, text: str, icon_name: str) -> QStandardItem:
-        item = QStandardItem(icon(icon_name), text)
+        if icon_name not in self._icons:  # one lookup per name and rebuild
+            self._icons[icon_name] = icon(icon_name)
+        item = QStandardItem(self._icons[icon_name], text)
         item.setEditable(False)
         item.setData(node.kind.value, NodeRole.KIND)
         item.setData(node.key, NodeRole.KEY)
         item.setData(0, NodeRole.UNREAD)
         item.setData("", NodeRole.ERROR)
+        item.setData(icon_name, NodeRole.ICON_NAME)
         self._items[node] = item
         return item
 
     def _rebuild(self, folders: list[Folder], feeds: list[Feed]) -> None:
         self.clear()
         self._items = {}
+        self._icons = {}
         root = self.invisibleRootItem()
         for view in SpecialView:
             root.appendRow(self._item(Node(NodeKind.VIEW, view.value), view_title(view),
@@ -192,14 +197,15 @@ class SubscriptionsModel(QStandardItemModel):
         if item.data(role) != value:
             item.setData(value, role)
 
-    def _update(self, folders: list[Folder], feeds: list[Feed]) -> None:
+    def _update(self, folders: list[Folder], feeds: list[Feed], *, feed_rows: bool = True) -> None:
         self._feed_counts = {f.id: f.unread for f in feeds}
         self._feed_folder = {f.id: f.folder_id for f in feeds}
         self._folder_parent = {f.id: f.parent_id for f in folders}
-        for feed in feeds:
-            item = self._items.get(Node(NodeKind.FEED, feed.id))
-            if item is not None:
-                self._show_feed(item, feed)
+        if feed_rows:
+            for feed in feeds:
+                item = self._items.get(Node(NodeKind.FEED, feed.id))
+                if item is not None:
+                    self._show_feed(item, feed)
         self._update_aggregates()
 
     def _show_feed(self, item: QStandardItem, feed: Feed) -> None:
