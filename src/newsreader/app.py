@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QFont, QGuiApplication
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication
 
 from newsreader.core.paths import AppPaths
 from newsreader.core.resources import resource_path
@@ -126,6 +126,8 @@ def build_window(
 
 def add_tray_icon(window: MainWindow) -> None:
     """The tray icon, when the desktop has a tray (after the first paint)."""
+    from PySide6.QtWidgets import QSystemTrayIcon
+
     if not QSystemTrayIcon.isSystemTrayAvailable():
         return
     tray = QSystemTrayIcon(icon("newsreader"), window)

@@ -725,9 +725,14 @@ class Store:
         return int(self.conn.execute(sql, params).fetchone()[0])
 
     @staticmethod
-    def _article_from_row(row: Sequence[object], extra: Sequence[object] = ()) -> Article:
+    def _article_from_row(
+        row: Sequence[object], extra: Sequence[object] = (), *, read_column: int = 9
+    ) -> Article:
+        """An Article from `_ARTICLE_COLUMNS` (+ body columns in `extra`);
+        `read_column` says where its read state is (a story's is computed)."""
         (aid, feed_id, feed_title, title, link, author, published, updated, snippet,
-         read, starred, first_seen, sort_date, cluster_id, sources) = row[:15]  # fmt: skip
+         _read, starred, first_seen, sort_date, cluster_id, sources) = row[:15]  # fmt: skip
+        read = row[read_column]
         content_html, summary_html, enclosures = (
             (str(extra[0]), str(extra[1]), str(extra[2])) if extra else ("", "", "")
         )
@@ -896,11 +901,7 @@ class Store:
                 ).fetchall()
             rows.sort(key=lambda r: (r[-2], r[-1]), reverse=True)
             rows = rows[offset:wanted]
-        articles = []
-        for row in rows:
-            article = self._article_from_row(row)
-            articles.append(replace(article, read=bool(row[_ARTICLE_COLUMN_COUNT])))
-        return articles
+        return [self._article_from_row(row, read_column=_ARTICLE_COLUMN_COUNT) for row in rows]
 
     def cluster_members(self, cluster_id: int) -> list[Article]:
         """The articles of a story, newest first (an article not clustered

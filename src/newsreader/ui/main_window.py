@@ -132,6 +132,9 @@ class MainWindow(QMainWindow):
         self._pending_deletes: dict[int, QTimer] = {}
         self._after_paint: list[Callable[[], None]] = []
         self._painted = False
+        self._first_paint: QObject | None = None
+        self._toast: UndoToast | None = None  # made when first needed
+        self._empty_state: EmptyState | None = None  # made when first needed
         self._new_ids: list[int] = []
         self._updated_ids: list[int] = []
         self._sync_failed = 0
@@ -175,8 +178,6 @@ class MainWindow(QMainWindow):
         self.middle_stack = QStackedWidget(middle)
         self.middle_stack.setAccessibleName(self.tr("Headlines"))
         self.middle_stack.addWidget(self.headlines)
-        self.empty_state = EmptyState(self.registry, self)
-        self.middle_stack.addWidget(self.empty_state)
         middle_layout.addWidget(self.middle_stack)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -191,7 +192,6 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 2)
         self.setCentralWidget(self.splitter)
-        self.toast = UndoToast(self)
 
         self._build_menus()
         self._build_status_bar()
@@ -245,13 +245,32 @@ class MainWindow(QMainWindow):
                 if event.type() == QEvent.Type.Paint and not window._painted:
                     window._painted = True
                     window.headlines.viewport().removeEventFilter(self)
-                    window.empty_state.removeEventFilter(self)
+                    if window._empty_state is not None:
+                        window._empty_state.removeEventFilter(self)
                     QTimer.singleShot(0, window._run_after_paint)
                 return False
 
         self._first_paint = FirstPaint(self)
         self.headlines.viewport().installEventFilter(self._first_paint)
-        self.empty_state.installEventFilter(self._first_paint)
+        if self._empty_state is not None:
+            self._empty_state.installEventFilter(self._first_paint)
+
+    @property
+    def empty_state(self) -> EmptyState:
+        """What the headline pane shows while there are no subscriptions."""
+        if self._empty_state is None:
+            self._empty_state = EmptyState(self.registry, self)
+            self.middle_stack.addWidget(self._empty_state)
+            if self._first_paint is not None and not self._painted:
+                self._empty_state.installEventFilter(self._first_paint)
+        return self._empty_state
+
+    @property
+    def toast(self) -> UndoToast:
+        """The undo toast at the bottom of the window."""
+        if self._toast is None:
+            self._toast = UndoToast(self)
+        return self._toast
 
     def _run_after_paint(self) -> None:
         if self._after_paint:
@@ -334,7 +353,7 @@ class MainWindow(QMainWindow):
             "entry.toggle_read": self.toggle_read,
             "entry.toggle_star": self.toggle_star,
             "view.mark_all_read": self.mark_all_read,
-            "edit.undo": self.toast.undo,
+            "edit.undo": lambda: self.toast.undo(),
             "search.focus": self.focus_search,
             "search.everywhere": self._on_search_scope,
             "story.expand": self.expand_story,
@@ -811,7 +830,7 @@ class MainWindow(QMainWindow):
 
     def _update_empty_state(self) -> None:
         has_feeds = self.subs_model.has_feeds()
-        self.middle_stack.setCurrentIndex(0 if has_feeds else 1)
+        self.middle_stack.setCurrentWidget(self.headlines if has_feeds else self.empty_state)
         if not has_feeds:
             self.article_view.show_placeholder(self.tr("Welcome to Newsreader"))
 
@@ -1062,7 +1081,7 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self.toast.isVisible():
+        if self._toast is not None and self._toast.isVisible():
             self._place_toast()
 
     # -- persistence --------------------------------------------------------
