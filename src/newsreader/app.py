@@ -60,10 +60,9 @@ def install_translations(app: QCoreApplication, language: str) -> list[QTranslat
     locale = ui_locale(language)
     QLocale.setDefault(locale)
     loaded: list[QTranslator] = []
-    sources = (
-        ("newsreader", str(resource_path("translations"))),
-        ("qtbase", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
-    )
+    sources = [("newsreader", str(resource_path("translations")))]
+    if locale.language() != QLocale.Language.English:  # Qt's own texts are English
+        sources.append(("qtbase", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)))
     for name, directory in sources:
         translator = QTranslator(app)
         if translator.load(locale, name, "_", directory):

@@ -18,14 +18,11 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import (
     QAction,
     QGuiApplication,
     QIcon,
-    QImage,
-    QPainter,
-    QPixmap,
     QStandardItem,
     QStandardItemModel,
 )
@@ -114,6 +111,9 @@ def pixmap_icon(name: str, svg_data: bytes | None = None) -> QIcon:
 
     `svg_data` replaces the bundled SVG (and its PNGs): the dark variants.
     """
+    # The fallback path only: its Qt types load when it is taken.
+    from PySide6.QtCore import QByteArray, Qt
+    from PySide6.QtGui import QImage, QPainter, QPixmap
     from PySide6.QtSvg import QSvgRenderer
 
     result = QIcon()
