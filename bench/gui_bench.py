@@ -12,6 +12,9 @@ Measured in the same run, as ratios:
 * the longest event-loop stall (5 ms heartbeat) while syncing the 200-feed
   farm (bench/farm.py) in the background.
 
+A third program, the "minimal reader" (MINIMAL_READER below), sits between
+the two and shows how much of the ratio any reader of the cache pays.
+
 Start-up, like with like: both are spawned with the same interpreter, flags,
 environment and platform plugin (offscreen unless QT_QPA_PLATFORM says
 otherwise), and both print from the first paint event of their list's
@@ -53,6 +56,50 @@ win = QMainWindow()
 split = QSplitter()
 view = QListView(); view.setModel(QStringListModel([f"Headline {i}" for i in range(200)]))
 split.addWidget(view); split.addWidget(QTextBrowser())
+win.setCentralWidget(split); win.resize(1280, 800)
+class Painted(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            u = resource.getrusage(resource.RUSAGE_SELF)
+            print("painted", u.ru_maxrss, f"{u.ru_utime + u.ru_stime:.4f}", flush=True)
+            app.exit(0)
+        return False
+f = Painted(); view.viewport().installEventFilter(f)
+win.show()
+app.exec()
+"""
+
+# A reference between the two: the bare window plus only what any reader of
+# this cache has to do before its first paint — PySide's `Qt` namespace (item
+# roles), sqlite3 and the first page of headlines into a Python list model,
+# the 200 feed titles into a tree.  No menus, toolbar, icons, settings,
+# delegates or dataclasses.  It shows how much of the ratio the platform
+# leaves to an app's own code.
+MINIMAL_READER = """
+import os, sys, resource, sqlite3
+from PySide6.QtWidgets import (QApplication, QMainWindow, QListView, QTextBrowser, QSplitter,
+                               QTreeView)
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QEvent, Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+app = QApplication(sys.argv)
+db = sqlite3.connect(os.environ["MINIMAL_READER_DB"])
+rows = db.execute("SELECT a.title, f.title FROM articles a JOIN feeds f ON f.id = a.feed_id"
+                  " WHERE a.purged = 0 ORDER BY a.sort_date DESC, a.id DESC LIMIT 80").fetchall()
+class Headlines(QAbstractListModel):
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(rows)
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{rows[index.row()][0]} · {rows[index.row()][1]}"
+        return None
+feeds = QStandardItemModel()
+for (title,) in db.execute("SELECT title FROM feeds ORDER BY title"):
+    feeds.appendRow(QStandardItem(title))
+win = QMainWindow()
+split = QSplitter()
+tree = QTreeView(); tree.setModel(feeds)
+view = QListView(); model = Headlines(); view.setModel(model)
+split.addWidget(tree); split.addWidget(view); split.addWidget(QTextBrowser())
 win.setCentralWidget(split); win.resize(1280, 800)
 class Painted(QObject):
     def eventFilter(self, obj, event):
@@ -303,10 +350,13 @@ def main() -> None:
     app_command = ["-m", "newsreader", "--no-sync"]
     app_env = user_dirs(cache)
 
-    bare, ours = [], []
-    for _ in range(args.runs):  # interleaved, so drift hits both alike
+    bare, ours, minimal = [], [], []
+    minimal_env = {"MINIMAL_READER_DB": str(cache / "newsreader.sqlite3")}
+    for _ in range(args.runs):  # interleaved, so drift hits all alike
         bare.append(time_start(["-c", BARE_APP]))
         ours.append(time_start(app_command, app_env))
+        minimal.append(time_start(["-c", MINIMAL_READER], minimal_env))
+    minimal_s = statistics.median(t for t, _, _ in minimal)
     bare_s = statistics.median(t for t, _, _ in bare)
     ours_s = statistics.median(t for t, _, _ in ours)
     bare_mb = statistics.median(m for _, m, _ in bare)
@@ -324,6 +374,8 @@ def main() -> None:
         "bare_rss_mb": bare_mb,
         "rss_mb": ours_mb,
         "rss_over_bare_mb": ours_mb - bare_mb,
+        "minimal_reader_start_s": minimal_s,
+        "minimal_reader_ratio": minimal_s / bare_s,
     }
     if args.only != "startup":
         lat = key_latency(cache, args.presses)
@@ -347,6 +399,8 @@ def main() -> None:
         f"\nstart: {ours_s:.3f} s vs bare {bare_s:.3f} s = {ours_s / bare_s:.2f}x (target <= 1.3x)"
         f"\n  CPU to the first paint: {ours_cpu:.3f} s vs bare {bare_cpu:.3f} s"
         f" = {ours_cpu / bare_cpu:.2f}x"
+        f"\n  minimal reader (bare + Qt namespace + query + tree): {minimal_s:.3f} s"
+        f" = {minimal_s / bare_s:.2f}x"
         f"\nRSS: {ours_mb:.0f} MB vs bare {bare_mb:.0f} MB (+{ours_mb - bare_mb:.0f} MB;"
         " target <= +60 MB, < 150 MB)"
     )
