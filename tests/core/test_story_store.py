@@ -130,6 +130,24 @@ def test_hot_row_is_read_only_when_the_whole_story_is(store: Store, feeds: list[
     assert store.hot()[0].read
 
 
+def test_hot_row_ages_with_its_newest_report(store: Store, feeds: list[int]) -> None:
+    (head,) = apply(store, feeds[0], entry("a", QUAKE, QUAKE_LEAD, hours_ago=5))
+    (fresh,) = apply(store, feeds[1], entry("b", QUAKE_2, QUAKE_LEAD, hours_ago=0.25))
+    (other,) = apply(store, feeds[2], entry("c", "Apple unveils a thinner iPhone", hours_ago=2))
+    by_id = {x.id: x for x in store.hot()}  # waiting to be clustered: their own dates
+    assert by_id[head].story_date == by_id[head].date
+    store.update_stories()
+    row, alone = store.hot()
+    assert (row.id, alone.id) == (head, other)  # the row shows the 5 h old headline...
+    newest = store.article(fresh)
+    assert newest is not None
+    assert row.date < newest.date
+    assert abs((row.story_date - newest.date).total_seconds()) < 1  # ...dated 15 min ago
+    assert alone.story_date == alone.date
+    plain = store.article(head)  # outside the Hot view an article is dated by itself
+    assert plain is not None and plain.story_date == plain.date
+
+
 def test_hot_feed_weight_half_life_and_head(store: Store, feeds: list[int]) -> None:
     (a,) = apply(store, feeds[0], entry("a", "Apple unveils a thinner iPhone", hours_ago=2))
     (b,) = apply(store, feeds[1], entry("b", "Fed holds rates steady", hours_ago=1))

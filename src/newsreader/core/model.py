@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 
 class FeedStatus(enum.StrEnum):
@@ -81,8 +81,17 @@ class Article:
     sort_date: float = 0.0  # UNIX seconds; with id, the keyset for paging
     cluster_id: int = 0  # its story (the id of the story's first article)
     sources: int = 1  # distinct feeds in its story
+    story_newest: float = 0.0  # Hot view rows: UNIX seconds of the story's newest report
 
     @property
     def date(self) -> datetime:
         """The date to show and sort by: published, else first seen."""
         return self.published or self.first_seen
+
+    @property
+    def story_date(self) -> datetime:
+        """When its story last had news: its newest report's date on a Hot
+        view row, else the article's own `date`."""
+        if self.story_newest <= 0:
+            return self.date
+        return max(self.date, datetime.fromtimestamp(self.story_newest, UTC))

@@ -726,10 +726,17 @@ class Store:
 
     @staticmethod
     def _article_from_row(
-        row: Sequence[object], extra: Sequence[object] = (), *, read_column: int = 9
+        row: Sequence[object],
+        extra: Sequence[object] = (),
+        *,
+        read_column: int = 9,
+        newest_column: int | None = None,
     ) -> Article:
-        """An Article from `_ARTICLE_COLUMNS` (+ body columns in `extra`);
-        `read_column` says where its read state is (a story's is computed)."""
+        """An Article from `_ARTICLE_COLUMNS` (+ body columns in `extra`).
+
+        A Hot view row says where its story's read state and newest report
+        are (`read_column`, `newest_column`).
+        """
         (aid, feed_id, feed_title, title, link, author, published, updated, snippet,
          _read, starred, first_seen, sort_date, cluster_id, sources) = row[:15]  # fmt: skip
         read = row[read_column]
@@ -757,6 +764,7 @@ class Store:
             sort_date=float(sort_date),  # type: ignore[arg-type]
             cluster_id=int(cluster_id),  # type: ignore[call-overload]
             sources=int(sources),  # type: ignore[call-overload]
+            story_newest=0.0 if newest_column is None else float(row[newest_column]),  # type: ignore[arg-type]
         )
 
     def article(self, article_id: int) -> Article | None:
@@ -861,7 +869,7 @@ class Store:
                       NOT EXISTS (SELECT 1 FROM article_cluster m
                                   JOIN article_state ms ON ms.article_id = m.article_id
                                   WHERE m.cluster_id = k.cluster_id AND ms.read = 0),
-                      k.hot_key AS hot_key, k.cluster_id AS tiebreak
+                      k.newest, k.hot_key AS hot_key, k.cluster_id AS tiebreak
                   FROM clusters k
                   JOIN articles a ON a.id = k.head
                   JOIN article_state s ON s.article_id = a.id
@@ -894,14 +902,15 @@ class Store:
             ]
             for chunk in (waiting[i : i + 500] for i in range(0, len(waiting), 500)):
                 rows += self.conn.execute(
-                    f"""SELECT {_ARTICLE_COLUMNS}, s.read, a.sort_date * ?, a.id
+                    f"""SELECT {_ARTICLE_COLUMNS}, s.read, a.sort_date, a.sort_date * ?, a.id
                         FROM articles a {_ARTICLE_JOINS}
                         WHERE a.id IN ({",".join("?" * len(chunk))})""",
                     (rate, *chunk),
                 ).fetchall()
             rows.sort(key=lambda r: (r[-2], r[-1]), reverse=True)
             rows = rows[offset:wanted]
-        return [self._article_from_row(row, read_column=_ARTICLE_COLUMN_COUNT) for row in rows]
+        n = _ARTICLE_COLUMN_COUNT  # then: the story's read state and newest report
+        return [self._article_from_row(row, read_column=n, newest_column=n + 1) for row in rows]
 
     def cluster_members(self, cluster_id: int) -> list[Article]:
         """The articles of a story, newest first (an article not clustered

@@ -70,7 +70,7 @@ def accessible_text(article: Article, sources: int = 1) -> str:
     ]
     if article.starred:
         state.append(QCoreApplication.translate("Headlines", "starred"))
-    when = format_datetime(article.date)
+    when = format_datetime(article.story_date if sources > 1 else article.date)  # as the row
     told_by = ""
     if sources > 1:
         told_by = ", " + QCoreApplication.translate("Headlines", "%1 sources").replace(

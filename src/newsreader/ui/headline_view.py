@@ -144,7 +144,8 @@ class HeadlineDelegate(QStyledItemDelegate):
             rect.width() - dot_w,
             sfm.height(),
         )
-        age = relative_age(article.date, datetime.now(UTC), chinese=self.chinese)
+        # A story row ages with its newest report, not with the headline it shows.
+        age = relative_age(article.story_date, datetime.now(UTC), chinese=self.chinese)
         age_text = f" · {age}"
         name_w = min(sfm.horizontalAdvance(article.feed_title) + 2, int(line2.width() * 0.4))
         source = sfm.elidedText(article.feed_title, Qt.TextElideMode.ElideRight, name_w)
