@@ -150,3 +150,17 @@ def test_rows_have_accessible_text_with_state_and_source(store: Store) -> None:
     assert text.startswith("unread, starred: a headline 0")
     assert "Feed" in text or "Alpha" in text
     assert model.index(1).data(Qt.ItemDataRole.AccessibleTextRole).startswith("unread: ")
+
+
+def test_match_spans_mark_each_match_once() -> None:
+    from newsreader.qt.headlines import match_spans
+
+    assert match_spans("SpaceX Starship explodes; starship debris", ["starship"]) == [
+        (7, 15),
+        (26, 34),
+    ]
+    # longest term first: "starship" wins over the "star" inside it
+    assert match_spans("Starship star", ["starship", "star"]) == [(0, 8), (9, 13)]
+    assert match_spans("国务院部署网络安全工作", ["网络安全", "网络"]) == [(5, 9)]
+    assert match_spans("a+b (c)", ["a+b", "(c)"]) == [(0, 3), (4, 7)]  # literal, not regex
+    assert match_spans("nothing here", ["quake", ""]) == []

@@ -192,6 +192,36 @@ def test_search_finds_a_chinese_word_inside_a_sentence_and_highlights_it(
     assert window.article_view.highlights == 0
 
 
+def marker_pixels(window: MainWindow) -> int:
+    """Pixels of the search marker's colour in the headline list."""
+    from PySide6.QtGui import QColor
+
+    from newsreader.qt.theme import search_marker
+
+    image = window.headlines.viewport().grab().toImage()
+    marker = QColor(search_marker(False)).rgb()
+    return sum(
+        image.pixel(x, y) == marker
+        for y in range(0, image.height(), 2)
+        for x in range(0, image.width(), 2)
+    )
+
+
+def test_search_marks_the_matches_in_the_headline_rows(qtbot: QtBot, window: MainWindow) -> None:
+    assert marker_pixels(window) == 0
+    window.search.setText("Starship")
+    model = window.headline_model
+    qtbot.waitUntil(lambda: model.mode is HeadlineMode.SEARCH)
+    assert model.index(0, 0).data(HeadlineRole.SEARCH_TERMS) == ["starship"]
+    window.headlines.clearSelection()
+    window.headlines.setCurrentIndex(model.index(len(titles(window)) - 1, 0))
+    assert marker_pixels(window) > 20  # painted behind "Starship" in the rows
+    window.search.clear()
+    qtbot.waitUntil(lambda: model.mode is HeadlineMode.HOT)
+    assert model.index(0, 0).data(HeadlineRole.SEARCH_TERMS) == []
+    assert marker_pixels(window) == 0
+
+
 def test_search_in_a_feed_view_or_everywhere(
     qtbot: QtBot, window: MainWindow, story_cache: list[int]
 ) -> None:

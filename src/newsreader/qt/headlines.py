@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -59,6 +60,7 @@ class HeadlineRole(enum.IntEnum):
     SOURCES = enum.auto()  # distinct feeds in the article's story (hot view)
     DEPTH = enum.auto()  # 0: a story or article row; 1: an expanded story's member
     EXPANDED = enum.auto()  # True on a story row whose members are shown
+    SEARCH_TERMS = enum.auto()  # SEARCH: what to mark in the rows (`highlight_terms`)
 
 
 def accessible_text(article: Article, sources: int = 1) -> str:
@@ -79,6 +81,21 @@ def accessible_text(article: Article, sources: int = 1) -> str:
     return f"{', '.join(state)}: {article.title} — {article.feed_title}, {when}{told_by}"
 
 
+def match_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    """Where `terms` occur in `text`: (start, end) pairs in order, ignoring
+    case, never overlapping; earlier terms win (`highlight_terms` puts the
+    longest first, as the article view marks them)."""
+    taken: list[tuple[int, int]] = []
+    for term in terms:
+        if not term:
+            continue
+        for match in re.finditer(re.escape(term), text, re.IGNORECASE):
+            start, end = match.span()
+            if all(end <= a or start >= b for a, b in taken):
+                taken.append((start, end))
+    return sorted(taken)
+
+
 def _key(article: Article) -> tuple[float, int]:
     """Sort key, newest first: negate so `bisect` works on an ascending list."""
     return (-article.sort_date, -article.id)
@@ -95,6 +112,7 @@ class HeadlineModel(QAbstractListModel):
         self._depth: list[int] = []  # 1 for the members of an expanded story
         self._expanded: set[int] = set()  # cluster ids shown expanded
         self._ranked: list[int] = []  # SEARCH: every hit, best first
+        self._terms: list[str] = []  # SEARCH: what to mark in the titles
         self._stories = 0  # HOT: story rows loaded (the offset of the next page)
         self._exhausted = True
 
@@ -140,6 +158,9 @@ class HeadlineModel(QAbstractListModel):
         self.beginResetModel()
         self._mode = HeadlineMode.SEARCH
         self._query = replace(scope or ArticleQuery(), search=text, before=None, ids=())
+        from newsreader.core.textindex import highlight_terms
+
+        self._terms = highlight_terms(text)
         if ids is None:
             ids = self._store.search_ids(text, scope, limit=SEARCH_LIMIT)
         self._ranked = list(ids)
@@ -199,6 +220,8 @@ class HeadlineModel(QAbstractListModel):
             return self._depth[index.row()]
         if role == HeadlineRole.EXPANDED:
             return self._depth[index.row()] == 0 and article.cluster_id in self._expanded
+        if role == HeadlineRole.SEARCH_TERMS:
+            return self._terms if self._mode is HeadlineMode.SEARCH else []
         return None
 
     def _story_sources(self, row: int) -> int:

@@ -60,6 +60,11 @@ def make_palette(dark: bool) -> QPalette:
     return palette
 
 
+def search_marker(dark: bool) -> str:
+    """The background that marks search matches (article view, headline rows)."""
+    return "#7a5d00" if dark else "#fff0a8"
+
+
 def palette_is_dark(palette: QPalette) -> bool:
     return palette.color(Role.Window).lightness() < 128
 

@@ -156,9 +156,11 @@ class ArticleView(QTextBrowser):
         from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
         from PySide6.QtWidgets import QTextEdit
 
+        from newsreader.qt.theme import search_marker
+
         doc = self.document()
         marker = QTextCharFormat()
-        marker.setBackground(QColor("#7a5d00" if self._dark else "#fff0a8"))
+        marker.setBackground(QColor(search_marker(self._dark)))
         selections: list[QTextEdit.ExtraSelection] = []
         for term in sorted({t for t in terms if t}, key=len, reverse=True):
             cursor = QTextCursor(doc)

@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from newsreader.qt.headlines import HeadlineRole
+from newsreader.qt.headlines import HeadlineRole, match_spans
 from newsreader.qt.icons import icon
+from newsreader.qt.theme import palette_is_dark, search_marker
 from newsreader.qt.timefmt import relative_age, ui_is_chinese
 
 Index = QModelIndex | QPersistentModelIndex
@@ -73,6 +74,32 @@ class HeadlineDelegate(QStyledItemDelegate):
     def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
         super().initStyleOption(option, index)
         option.text = ""  # paint() draws the two lines itself
+
+    @staticmethod
+    def _mark_matches(
+        painter: QPainter,
+        fm: QFontMetrics,
+        rect: QRect,
+        title: str,
+        shown: str,
+        spans: list[tuple[int, int]],
+        palette: QPalette,
+        selected: bool,
+    ) -> None:
+        """A marker behind each search match in the title, as in the article
+        view; `shown` is the title as elided to `rect` (its "…" is never marked)."""
+        visible = len(shown) if shown == title else len(shown) - 1
+        if selected:  # on the selection colour, light enough for its white text
+            marker = QColor(255, 224, 102, 110)
+        else:
+            marker = QColor(search_marker(palette_is_dark(palette)))
+        for start, end in spans:
+            if start >= visible:
+                break
+            end = min(end, visible)
+            x = rect.left() + fm.horizontalAdvance(shown[:start])
+            width = fm.horizontalAdvance(shown[start:end])
+            painter.fillRect(QRect(x, rect.top(), width, rect.height()), marker)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         article = index.data(HeadlineRole.ARTICLE)
@@ -128,10 +155,14 @@ class HeadlineDelegate(QStyledItemDelegate):
         title_rect = QRect(
             rect.left() + dot_w, rect.top(), rect.width() - dot_w - star_w, fm.height()
         )
+        title = article.title or "—"
+        shown = fm.elidedText(title, Qt.TextElideMode.ElideRight, title_rect.width())
+        terms = index.data(HeadlineRole.SEARCH_TERMS)
+        if terms:
+            spans = match_spans(title, terms)
+            self._mark_matches(painter, fm, title_rect, title, shown, spans, palette, selected)
         painter.drawText(
-            title_rect,
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            fm.elidedText(article.title or "—", Qt.TextElideMode.ElideRight, title_rect.width()),
+            title_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), shown
         )
         if article.starred:
             self._star.paint(painter, QRect(rect.right() - 16, rect.top() + 1, 16, 16))
@@ -165,10 +196,18 @@ class HeadlineDelegate(QStyledItemDelegate):
                 line2.width() - source_w - 10,
                 line2.height(),
             )
+            snippet = sfm.elidedText(
+                article.snippet, Qt.TextElideMode.ElideRight, snippet_rect.width()
+            )
+            if terms:
+                spans = match_spans(article.snippet, terms)
+                self._mark_matches(
+                    painter, sfm, snippet_rect, article.snippet, snippet, spans, palette, selected
+                )
             painter.drawText(
                 snippet_rect,
                 int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                sfm.elidedText(article.snippet, Qt.TextElideMode.ElideRight, snippet_rect.width()),
+                snippet,
             )
         painter.restore()
 
