@@ -47,16 +47,9 @@ OUT = ROOT / "bench" / "out"
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-BARE_APP = """
-import sys, time, resource
-from PySide6.QtWidgets import QApplication, QMainWindow, QListView, QTextBrowser, QSplitter
-from PySide6.QtCore import QStringListModel, QObject, QEvent
-app = QApplication(sys.argv)
-win = QMainWindow()
-split = QSplitter()
-view = QListView(); view.setModel(QStringListModel([f"Headline {i}" for i in range(200)]))
-split.addWidget(view); split.addWidget(QTextBrowser())
-win.setCentralWidget(split); win.resize(1280, 800)
+# Shown with the window: prints "painted <peak RSS KiB> <CPU s>" from the first
+# paint event of `view`'s viewport and quits (as ui/startup_probe.py does).
+PAINT_PROBE = """
 class Painted(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint:
@@ -69,13 +62,29 @@ win.show()
 app.exec()
 """
 
+BARE_APP = (
+    """
+import sys, time, resource
+from PySide6.QtWidgets import QApplication, QMainWindow, QListView, QTextBrowser, QSplitter
+from PySide6.QtCore import QStringListModel, QObject, QEvent
+app = QApplication(sys.argv)
+win = QMainWindow()
+split = QSplitter()
+view = QListView(); view.setModel(QStringListModel([f"Headline {i}" for i in range(200)]))
+split.addWidget(view); split.addWidget(QTextBrowser())
+win.setCentralWidget(split); win.resize(1280, 800)
+"""
+    + PAINT_PROBE
+)
+
 # A reference between the two: the bare window plus only what any reader of
 # this cache has to do before its first paint — PySide's `Qt` namespace (item
 # roles), sqlite3 and the first page of headlines into a Python list model,
 # the 200 feed titles into a tree.  No menus, toolbar, icons, settings,
 # delegates or dataclasses.  It shows how much of the ratio the platform
 # leaves to an app's own code.
-MINIMAL_READER = """
+MINIMAL_READER = (
+    """
 import os, sys, resource, sqlite3
 from PySide6.QtWidgets import (QApplication, QMainWindow, QListView, QTextBrowser, QSplitter,
                                QTreeView)
@@ -101,17 +110,9 @@ tree = QTreeView(); tree.setModel(feeds)
 view = QListView(); model = Headlines(); view.setModel(model)
 split.addWidget(tree); split.addWidget(view); split.addWidget(QTextBrowser())
 win.setCentralWidget(split); win.resize(1280, 800)
-class Painted(QObject):
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint:
-            u = resource.getrusage(resource.RUSAGE_SELF)
-            print("painted", u.ru_maxrss, f"{u.ru_utime + u.ru_stime:.4f}", flush=True)
-            app.exit(0)
-        return False
-f = Painted(); view.viewport().installEventFilter(f)
-win.show()
-app.exec()
 """
+    + PAINT_PROBE
+)
 
 
 def warm_bytecode() -> None:
