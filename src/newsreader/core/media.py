@@ -87,16 +87,15 @@ BACKFILL_S = 2 * 24 * 3600.0  # recent articles stored outside a sync are queued
 class FeedMediaSettings:
     full_text: str = "auto"  # auto | always | never
     images: bool = True
-    remote_images: bool = False  # load uncached images when online (off by default)
 
 
 def feed_settings(store: Store, feed_id: int) -> FeedMediaSettings:
     row = store.conn.execute(
-        "SELECT full_text, images, remote_images FROM feed_media WHERE feed_id = ?", (feed_id,)
+        "SELECT full_text, images FROM feed_media WHERE feed_id = ?", (feed_id,)
     ).fetchone()
     if row is None:
         return FeedMediaSettings()
-    return FeedMediaSettings(str(row[0]), bool(row[1]), bool(row[2]))
+    return FeedMediaSettings(str(row[0]), bool(row[1]))
 
 
 def set_feed_settings(store: Store, feed_id: int, settings: FeedMediaSettings) -> None:
@@ -104,11 +103,10 @@ def set_feed_settings(store: Store, feed_id: int, settings: FeedMediaSettings) -
         raise NewsreaderError(f"Unknown full-text mode {settings.full_text!r}")
     with store.write() as conn:
         conn.execute(
-            """INSERT INTO feed_media(feed_id, full_text, images, remote_images)
-               VALUES (?, ?, ?, ?)
+            """INSERT INTO feed_media(feed_id, full_text, images) VALUES (?, ?, ?)
                ON CONFLICT(feed_id) DO UPDATE SET full_text = excluded.full_text,
-                   images = excluded.images, remote_images = excluded.remote_images""",
-            (feed_id, settings.full_text, int(settings.images), int(settings.remote_images)),
+                   images = excluded.images""",
+            (feed_id, settings.full_text, int(settings.images)),
         )
         # A feed switched to always/auto gets another chance at its articles.
         if settings.full_text != "never":

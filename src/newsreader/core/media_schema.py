@@ -13,8 +13,8 @@ MIGRATION: tuple[str, ...] = (
         feed_id       INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
         full_text     TEXT NOT NULL DEFAULT 'auto',
         images        INTEGER NOT NULL DEFAULT 1,
-        remote_images INTEGER NOT NULL DEFAULT 0
-    )
+        remote_images INTEGER NOT NULL DEFAULT 0  -- unused: articles never load
+    )                                             -- from the network when shown
     """,
     """
     CREATE TABLE article_media (
