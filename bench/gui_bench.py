@@ -38,6 +38,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -261,13 +262,48 @@ def key_latency(data_dir: Path, presses: int) -> list[float]:
     return times
 
 
+@dataclass
+class HeartbeatRun:
+    """One sync watched by a 5 ms heartbeat (see `sync_with_heartbeat`)."""
+
+    gaps: list[tuple[float, int]]  # (perf_counter when it ticked, ms since the last tick)
+    feeds_done: list[float]  # perf_counter when each feed was committed
+    report: Any  # the SyncReport
+    started: float
+    seconds: float
+
+
+def sync_with_heartbeat(app: Any, win: Any) -> HeartbeatRun:
+    """Run `win`'s sync now and record every gap of a 5 ms QTimer heartbeat
+    on the GUI thread until the sync reports (the event-loop stalls)."""
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    gaps: list[tuple[float, int]] = []
+    clock = QElapsedTimer()
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: gaps.append((time.perf_counter(), clock.restart())))
+    done: list[Any] = []
+    feeds_done: list[float] = []
+    win.sync.finished.connect(done.append)
+    win.sync.feed_done.connect(lambda *_: feeds_done.append(time.perf_counter()))
+    started = time.perf_counter()
+    clock.start()
+    timer.start()
+    win.sync_now()
+    while not done:
+        app.processEvents()
+        time.sleep(0.001)
+    timer.stop()
+    return HeartbeatRun(gaps, feeds_done, done[0], started, time.perf_counter() - started)
+
+
 def sync_stall(data_dir: Path) -> dict[str, float]:
     """Longest gap of a 5 ms heartbeat while the window syncs the 200-feed farm.
 
     The farm is served by another process, as real servers are: its threads
     must not compete with the app for the interpreter lock.
     """
-    from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
     from newsreader.app import build_window
@@ -301,24 +337,11 @@ def sync_stall(data_dir: Path) -> dict[str, float]:
         win.show()
         while win.sync is None:
             app.processEvents()
-        gaps: list[int] = []
-        clock = QElapsedTimer()
-        timer = QTimer()
-        timer.setInterval(5)
-        timer.timeout.connect(lambda: gaps.append(clock.restart()))
-        done: list[Any] = []
-        win.sync.finished.connect(done.append)
-        started = time.perf_counter()
-        clock.start()
-        timer.start()
-        win.sync_now()
-        while not done:
-            app.processEvents()
-            time.sleep(0.001)
-        timer.stop()
-        elapsed = time.perf_counter() - started
+        run = sync_with_heartbeat(app, win)
+        gaps = [gap for _when, gap in run.gaps]
+        elapsed = run.seconds
         rows = win.headline_model.rowCount()
-        failed = len(done[0].failed)
+        failed = len(run.report.failed)
         win.close()
     finally:
         server.terminate()

@@ -267,7 +267,6 @@ def cli_runs(farm: FarmProcess, work: Path) -> dict[str, Any]:
 
 def gui_stall(farm: FarmProcess, data_dir: Path) -> dict[str, Any]:
     """Longest gap of a 5 ms heartbeat while the window syncs with media on."""
-    from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
     from newsreader.app import build_window
@@ -286,24 +285,10 @@ def gui_stall(farm: FarmProcess, data_dir: Path) -> dict[str, Any]:
     win.show()
     while win.sync is None:
         app.processEvents()
-    gaps: list[tuple[float, int]] = []  # (when, gap ms)
-    clock = QElapsedTimer()
-    timer = QTimer()
-    timer.setInterval(5)
-    timer.timeout.connect(lambda: gaps.append((time.perf_counter(), clock.restart())))
-    done: list[Any] = []
-    feeds_done: list[float] = []  # when each feed was committed
-    win.sync.finished.connect(done.append)
-    win.sync.feed_done.connect(lambda *_: feeds_done.append(time.perf_counter()))
-    started = time.perf_counter()
-    clock.start()
-    timer.start()
-    win.sync_now()
-    while not done:
-        app.processEvents()
-        time.sleep(0.001)
-    timer.stop()
-    elapsed = time.perf_counter() - started
+    from gui_bench import sync_with_heartbeat
+
+    run = sync_with_heartbeat(app, win)
+    gaps, feeds_done, started, elapsed = run.gaps, run.feeds_done, run.started, run.seconds
     win.close()
     image_bytes, image_files = tree_bytes(data_dir / "cache" / "images")
     feed_pass_end = max(feeds_done) if feeds_done else started

@@ -3,32 +3,21 @@ consistent, user state survives and the next sync completes."""
 
 from __future__ import annotations
 
-import os
-import signal
 import sqlite3
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from feedgen import make_entries, rss
 from feedserver import FeedServer
+from killed_sync import kill_sync_after
 from newsreader.core.storage import Store
 from newsreader.core.sync import SyncService
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
 FEEDS = 60
-
-SYNC_SCRIPT = """
-import sys
-from newsreader.core.sync import SyncService
-with SyncService(sys.argv[1]) as service:
-    print("start", flush=True)
-    service.sync()
-"""
 
 
 def serve(server: FeedServer, generation: int) -> None:
@@ -54,17 +43,7 @@ def test_sigkill_mid_sync_keeps_cache_consistent(feed_server: FeedServer, db_pat
 
     for generation, delay in enumerate((0.4, 0.9, 1.6, 2.5), start=1):
         serve(feed_server, generation)  # new entries everywhere: the sync must write
-        proc = subprocess.Popen(
-            [sys.executable, "-c", SYNC_SCRIPT, str(db_path)],
-            stdout=subprocess.PIPE,
-            start_new_session=True,
-        )
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == b"start"
-        time.sleep(delay)
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
-        proc.stdout.close()
+        kill_sync_after(db_path, delay)
 
         conn = sqlite3.connect(db_path)
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -3,32 +3,21 @@ queues and the hot rows consistent, and the next sync completes them."""
 
 from __future__ import annotations
 
-import os
-import signal
 import sqlite3
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from feedgen import make_entries, rss
 from feedserver import FeedServer
+from killed_sync import kill_sync_after
 from newsreader.core.storage import ArticleQuery, Store
 from newsreader.core.sync import SyncService
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
 FEEDS = 30
-
-SYNC_SCRIPT = """
-import sys
-from newsreader.core.sync import SyncService
-with SyncService(sys.argv[1]) as service:
-    print("start", flush=True)
-    service.sync()
-"""
 
 
 def serve(server: FeedServer, generation: int) -> None:
@@ -68,17 +57,7 @@ def test_sigkill_during_a_sync_keeps_stories_consistent(
             store.add_feed(feed_server.url(f"/s/{n}.xml"))
     for generation, delay in enumerate((0.3, 0.8, 1.5, 2.5), start=1):
         serve(feed_server, generation)
-        proc = subprocess.Popen(
-            [sys.executable, "-c", SYNC_SCRIPT, str(db_path)],
-            stdout=subprocess.PIPE,
-            start_new_session=True,
-        )
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == b"start"
-        time.sleep(delay)  # wherever the kill lands, the checks below must hold
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
-        proc.stdout.close()
+        kill_sync_after(db_path, delay)  # wherever the kill lands, the checks below must hold
         check_consistent(db_path)
 
     with SyncService(db_path) as service:
